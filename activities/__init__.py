@@ -1,0 +1,1 @@
+"""Daily work logs, activity standards, supervisor duties and the customer book."""

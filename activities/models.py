@@ -1,0 +1,1 @@
+"""Models of the activities app (tenant-owned: subclass salesops.org.models.TenantOwnedModel)."""

@@ -1,0 +1,1 @@
+"""Banks, branches, branch staff, contacts, branch events and branch KPIs."""

@@ -1,0 +1,1 @@
+"""Renewal cases, follow-ups, assignment, service tickets and staffing."""

@@ -1,0 +1,1 @@
+"""Models of the renewals app (tenant-owned: subclass salesops.org.models.TenantOwnedModel)."""

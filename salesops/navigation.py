@@ -1,0 +1,51 @@
+"""The navigation bar: which pages each role sees.
+
+Each later feature adds its entries here; a role sees an entry only if it is
+listed for it, so the bar never offers a page that would answer 403.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from salesops.org.models import Member
+from salesops.tenancy import NotAMember, resolve_member
+
+Role = Member.Role
+ALL_ROLES = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    roles: frozenset
+
+
+ENTRIES = [
+    NavEntry("home", _("Home"), ALL_ROLES),
+    NavEntry(
+        "org-page",
+        _("Organisation"),
+        frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.RENEWAL_LEAD}),
+    ),
+    NavEntry("api-docs", _("API"), frozenset({Role.TENANT_ADMIN})),
+]
+
+
+def entries_for(role: str) -> list[dict]:
+    return [{"url": reverse(e.url_name), "label": e.label, "name": e.url_name} for e in ENTRIES if role in e.roles]
+
+
+def navigation(request):
+    """Template context processor: the member and their navigation entries."""
+    if not request.user.is_authenticated:
+        return {}
+    member = getattr(request, "member", None)
+    if member is None:
+        try:
+            member = request.member = resolve_member(request.user)
+        except NotAMember:
+            return {"nav_entries": []}
+    return {"member": member, "nav_entries": entries_for(member.role)}

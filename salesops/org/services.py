@@ -1,0 +1,208 @@
+"""Writes to the org. Every service takes the tenant and the acting member.
+
+Services validate references *within the tenant*: a unit or supervisor id of
+another tenant is reported exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant, User
+
+# Seeded for every new tenant (DESIGN.md glossary and API.md codes).
+DEFAULT_CHANNELS = [
+    ("agency", "个险"),
+    ("group", "团险"),
+    ("bancassurance", "银保"),
+]
+DEFAULT_PRODUCTS = [
+    ("health", "健康险"),
+    ("annuity", "年金险"),
+    ("employer_liability", "雇主责任险"),
+    ("group_annuity", "团体年金"),
+    ("single_premium_savings", "趸交储蓄险"),
+]
+
+# A unit's parent must be of a higher kind: company > branch > team.
+KIND_RANK = {OrgUnit.Kind.COMPANY: 0, OrgUnit.Kind.BRANCH: 1, OrgUnit.Kind.TEAM: 2}
+
+
+def _require_tenant_admin(actor: Member | None) -> None:
+    # actor None is the platform operator (management commands), who may do anything.
+    if actor is not None and actor.role != Member.Role.TENANT_ADMIN:
+        raise PermissionDenied(_("Only a tenant admin may change the organisation."))
+
+
+@transaction.atomic
+def tenant_create(
+    *,
+    slug: str,
+    name: str,
+    admin_username: str,
+    admin_password: str,
+    company_name: str | None = None,
+    time_zone: str = "Asia/Shanghai",
+    language: str = "zh-hans",
+) -> tuple[Tenant, Member]:
+    """Onboard a tenant: the tenant, its company unit, channels, products and a tenant admin."""
+    if Tenant.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": [_("A tenant with this slug already exists.")]})
+    tenant = Tenant(slug=slug, name=name, time_zone=time_zone, language=language)
+    tenant.full_clean()
+    tenant.save()
+    company = unit_create(tenant=tenant, actor=None, name=company_name or name, kind=OrgUnit.Kind.COMPANY)
+    Channel.objects.bulk_create(Channel(tenant=tenant, code=code, name=label) for code, label in DEFAULT_CHANNELS)
+    Product.objects.bulk_create(Product(tenant=tenant, code=code, name=label) for code, label in DEFAULT_PRODUCTS)
+    admin = member_create(
+        tenant=tenant,
+        actor=None,
+        username=admin_username,
+        password=admin_password,
+        display_name=admin_username,
+        role=Member.Role.TENANT_ADMIN,
+        unit_id=company.pk,
+    )
+    return tenant, admin
+
+
+@transaction.atomic
+def unit_create(*, tenant: Tenant, actor: Member | None, name: str, kind: str, parent_id: int | None = None) -> OrgUnit:
+    """Create an org unit under ``parent_id`` (a unit of the same tenant)."""
+    _require_tenant_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("This field is required.")]})
+    if kind not in KIND_RANK:
+        raise ValidationError({"kind": [_("Unknown unit kind.")]})
+    parent = None
+    if kind == OrgUnit.Kind.COMPANY:
+        if parent_id is not None:
+            raise ValidationError({"parent": [_("A company unit has no parent.")]})
+        if OrgUnit.objects.filter(tenant=tenant, kind=OrgUnit.Kind.COMPANY).exists():
+            raise ValidationError({"kind": [_("The tenant already has its company unit.")]})
+    else:
+        if parent_id is None:
+            raise ValidationError({"parent": [_("This field is required.")]})
+        parent = OrgUnit.objects.filter(tenant=tenant, pk=parent_id).first()
+        if parent is None:
+            raise ValidationError({"parent": [_("Unknown unit.")]})
+        if KIND_RANK[parent.kind] >= KIND_RANK[kind]:
+            raise ValidationError(
+                {
+                    "parent": [
+                        _("A %(kind)s cannot be placed under a %(parent)s.")
+                        % {"kind": OrgUnit.Kind(kind).label, "parent": parent.get_kind_display()}
+                    ]
+                }
+            )
+    if OrgUnit.objects.filter(tenant=tenant, name=name).exists():
+        raise ValidationError({"name": [_("A unit with this name already exists.")]})
+    unit = OrgUnit.objects.create(tenant=tenant, name=name, kind=kind, parent=parent, path="")
+    # The path holds the unit's own id, known only after the insert.
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def member_create(
+    *,
+    tenant: Tenant,
+    actor: Member | None,
+    username: str,
+    display_name: str,
+    role: str,
+    unit_id: int,
+    password: str | None = None,
+    employee_no: str = "",
+    tier: str = Member.Tier.MIDDLE,
+    supervisor_id: int | None = None,
+    hired_on: date | None = None,
+    active: bool = True,
+) -> Member:
+    """Create a login and its membership in ``tenant``."""
+    _require_tenant_admin(actor)
+    errors: dict[str, list[str]] = {}
+    unit = OrgUnit.objects.filter(tenant=tenant, pk=unit_id).first() if unit_id is not None else None
+    if unit is None:
+        errors["unit"] = [_("Unknown unit.")]
+    supervisor = None
+    if supervisor_id is not None:
+        supervisor = Member.objects.filter(tenant=tenant, pk=supervisor_id).select_related("unit").first()
+        if supervisor is None:
+            errors["supervisor"] = [_("Unknown member.")]
+        elif unit is not None and not unit.path.startswith(supervisor.unit.path):
+            errors["supervisor"] = [_("The supervisor must belong to this unit or a unit above it.")]
+    if role not in Member.Role.values:
+        errors["role"] = [_("Unknown role.")]
+    if tier not in Member.Tier.values:
+        errors["tier"] = [_("Unknown tier.")]
+    if hired_on is not None and hired_on > timezone.localdate():
+        errors["hired_on"] = [_("The hire date cannot be in the future.")]
+    if User.objects.filter(username=username).exists():
+        errors["username"] = [_("This username is already taken.")]
+    if employee_no and Member.objects.filter(tenant=tenant, employee_no=employee_no).exists():
+        errors["employee_no"] = [_("This employee number is already in use in the tenant.")]
+    user = User(username=username, first_name=display_name[:150], tenant=tenant)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():  # a savepoint, so the outer transaction survives a clash
+            user.save()
+            return Member.objects.create(
+                tenant=tenant,
+                user=user,
+                unit=unit,
+                display_name=display_name,
+                employee_no=employee_no,
+                role=role,
+                tier=tier,
+                supervisor=supervisor,
+                hired_on=hired_on,
+                active=active,
+            )
+    except IntegrityError as error:
+        # A concurrent request took the username or employee number first.
+        raise ValidationError({"username": [_("This username or employee number is already in use.")]}) from error
+
+
+def _reference_create(model, *, tenant: Tenant, actor: Member | None, code: str, name: str):
+    _require_tenant_admin(actor)
+    errors = {}
+    if not code:
+        errors["code"] = [_("This field is required.")]
+    elif model.objects.filter(tenant=tenant, code=code).exists():
+        errors["code"] = [_("This code is already in use.")]
+    if not (name or "").strip():
+        errors["name"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    return model.objects.create(tenant=tenant, code=code, name=name.strip())
+
+
+@transaction.atomic
+def channel_create(*, tenant: Tenant, actor: Member | None, code: str, name: str) -> Channel:
+    """Add a sales channel to the tenant."""
+    return _reference_create(Channel, tenant=tenant, actor=actor, code=code, name=name)
+
+
+@transaction.atomic
+def product_create(*, tenant: Tenant, actor: Member | None, code: str, name: str) -> Product:
+    """Add a product line to the tenant."""
+    return _reference_create(Product, tenant=tenant, actor=actor, code=code, name=name)

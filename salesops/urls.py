@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from salesops import views
+from salesops.org import views as org_views
+
+api_v1 = [
+    path("", include("salesops.org.urls")),
+    path("targets/", include("targets.urls")),
+    path("activities/", include("activities.urls")),
+    path("renewals/", include("renewals.urls")),
+    path("bancassurance/", include("bancassurance.urls")),
+    path("", include("dashboards.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("org/", org_views.org_page, name="org-page"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,36 @@
+"""Pages of the shell: home and the language switch live here; apps add their own."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from salesops.org import selectors
+from salesops.tenancy import NotAMember, resolve_member
+
+
+def member_required(view):
+    """Require a logged-in user with an active membership; set ``request.member``."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            request.member = resolve_member(request.user)
+        except NotAMember as error:
+            raise PermissionDenied from error
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@member_required
+def home(request):
+    member = request.member
+    headcount = (
+        selectors.tenant_headcount(tenant=member.tenant)
+        if member.sees_unit_subtree or member.role == member.Role.TENANT_ADMIN
+        else {}
+    )
+    return render(request, "home.html", {"headcount": sorted(headcount.items())})

@@ -1,0 +1,1 @@
+"""Quarterly plans and their decomposition, sale records and their import, scorecards and contests."""

@@ -1,0 +1,1 @@
+"""Models of the targets app (tenant-owned: subclass salesops.org.models.TenantOwnedModel)."""

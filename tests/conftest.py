@@ -1,0 +1,64 @@
+"""Suite-wide fixtures: two tenants with a small org each, and clients per role.
+
+The browser tests (tests/e2e) need Debian's Chromium. Without it they are
+not collected and the run says so plainly at the end; with CI=true a
+missing browser fails the run instead.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import OrgFixture, build_org
+
+CHROMIUM = Path(os.environ.get("SALESOPS_CHROMIUM", "/usr/bin/chromium"))
+BROWSER_MISSING = not CHROMIUM.exists()
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+collect_ignore_glob = ["e2e/*"] if BROWSER_MISSING else []
+
+
+def pytest_sessionstart(session):
+    if BROWSER_MISSING and IN_CI:
+        raise pytest.UsageError(
+            f"CI=true but Chromium is missing at {CHROMIUM}: the browser tests cannot run. "
+            "Install Debian's chromium and fonts-wqy-microhei (.ci/run does)."
+        )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if BROWSER_MISSING:
+        terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(
+            f"Chromium was not found at {CHROMIUM}, so tests/e2e was not collected. "
+            "Install it with: apt-get install chromium fonts-wqy-microhei"
+        )
+
+
+@pytest.fixture
+def org(db) -> OrgFixture:
+    """Tenant A ('acme') with its org; see tests/factories.py for who is where."""
+    return build_org("acme", "阿克米保险")
+
+
+@pytest.fixture
+def other_org(db) -> OrgFixture:
+    """Tenant B ('bolt'), the same shape: every cross-tenant test looks across to it."""
+    return build_org("bolt", "博尔特保险")
+
+
+@pytest.fixture
+def api_client_for():
+    """Return an API client authenticated (by token) as the given member."""
+
+    def make(member) -> APIClient:
+        from rest_framework.authtoken.models import Token
+
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=member.user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
