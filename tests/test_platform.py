@@ -12,7 +12,7 @@ ROOT = settings.BASE_DIR
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "salesops.settings.production",
         "DJANGO_SECRET_KEY": "p9$Kx2!vQ7#mZr4@Lw8^Nt1&Hy6*Bc3(Fs5)Jd0-Ge7+Ua2=Ro9_Ti4",
         "DJANGO_ALLOWED_HOSTS": "salesops.example.com",

@@ -4,7 +4,6 @@ Screenshots land in test-artifacts/screenshots/ (git-ignored) so a person can
 look at what each role sees.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,14 @@ from playwright.sync_api import sync_playwright
 
 from tests.conftest import CHROMIUM
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM
-# refuses to run inside one unless told it is safe (the test owns the thread).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM
+    # refuses to run inside one unless told it is safe (the test owns the
+    # thread). Per test, so it never leaks into other tests' subprocesses.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
