@@ -12,12 +12,15 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import CHROMIUM
 
 
-@pytest.fixture(autouse=True)
-def allow_orm_beside_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM
-    # refuses to run inside one unless told it is safe (the test owns the
-    # thread). Per test, so it never leaks into other tests' subprocesses.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(scope="module")
+def allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread while the
+    # browser is open; Django's ORM refuses to run inside one unless told it
+    # is safe (the test owns the thread). Set only while the browser is open,
+    # so it never leaks into other tests or their subprocesses.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -25,8 +28,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(allow_orm_beside_playwright):
+    # Module scope: the event loop stops with the browser, before tests of
+    # other modules run.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
