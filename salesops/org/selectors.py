@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant
 from salesops.tenancy import get_in_scope_or_404, member_scope_q, unit_scope_q
@@ -53,9 +53,17 @@ def product_list(*, tenant: Tenant) -> QuerySet[Product]:
     return Product.objects.filter(tenant=tenant).order_by("id")
 
 
-def tenant_headcount(*, tenant: Tenant) -> dict[str, int]:
-    """Return the tenant's active members counted by role (one GROUP BY)."""
-    from django.db.models import Count
+def headcount_by_role(*, tenant: Tenant, actor: Member | None) -> dict[str, int]:
+    """Return active members counted by role (one GROUP BY) within ``actor``'s scope.
 
-    rows = Member.objects.filter(tenant=tenant, active=True).values("role").annotate(count=Count("id")).order_by("role")
+    ``actor=None`` is the system itself (a task or command), which counts the
+    whole tenant.
+    """
+    scope = member_scope_q(actor) if actor is not None else Q()
+    rows = (
+        Member.objects.filter(scope, tenant=tenant, active=True)
+        .values("role")
+        .annotate(count=Count("id"))
+        .order_by("role")
+    )
     return {row["role"]: row["count"] for row in rows}

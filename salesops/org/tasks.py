@@ -10,4 +10,4 @@ from salesops.org.models import Tenant
 def tenant_headcount(tenant_id: int) -> dict[str, int]:
     """Return the tenant's active headcount by role (read-only, so safe to retry)."""
     tenant = Tenant.objects.get(pk=tenant_id)
-    return selectors.tenant_headcount(tenant=tenant)
+    return selectors.headcount_by_role(tenant=tenant, actor=None)

@@ -138,7 +138,8 @@ class TestRoleScope:
             format="json",
         )
         channel = client.post("/api/v1/org/channels/", {"code": "phone", "name": "电销"}, format="json")
-        assert (unit.status_code, member.status_code, channel.status_code) == (403, 403, 403)
+        product = client.post("/api/v1/org/products/", {"code": "pension", "name": "养老险"}, format="json")
+        assert (unit.status_code, member.status_code, channel.status_code, product.status_code) == (403,) * 4
         assert (OrgUnit.objects.count(), Member.objects.count()) == (before_units, before_members)
 
     def test_every_member_reads_channels_and_products(self, org, api_client_for):
