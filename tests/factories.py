@@ -24,6 +24,16 @@ from salesops.org import services
 from salesops.org.models import Member, OrgUnit, Tenant
 
 PASSWORD = "Test-pass-2026!"
+# Active members of a ``build_org`` tenant by role, counted by hand from the tree above.
+ORG_HEADCOUNT = {
+    "agent": 4,
+    "bank_staff": 1,
+    "manager": 2,
+    "renewal_advisor": 1,
+    "renewal_lead": 1,
+    "supervisor": 2,
+    "tenant_admin": 1,
+}
 _serial = itertools.count(1)
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from salesops.org.tasks import tenant_headcount
+from tests.factories import ORG_HEADCOUNT
 
 ROOT = settings.BASE_DIR
 
@@ -66,15 +67,7 @@ def test_task_round_trips_through_a_real_worker(org, worker):
         output = worker.communicate(timeout=30)[0]
         raise AssertionError(f"the worker did not answer; its output:\n{output}") from None
     # Then the worker read this tenant's members from PostgreSQL and answered through Redis
-    assert counts == {
-        "agent": 4,
-        "bank_staff": 1,
-        "manager": 2,
-        "renewal_advisor": 1,
-        "renewal_lead": 1,
-        "supervisor": 2,
-        "tenant_admin": 1,
-    }
+    assert counts == ORG_HEADCOUNT
     assert result.successful()
     assert worker.poll() is None, "the worker is a separate, still-running process"
     assert worker.pid != os.getpid()

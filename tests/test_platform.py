@@ -83,3 +83,11 @@ def test_collectstatic_includes_plotly_and_swagger(tmp_path, settings):
     assert (tmp_path / "vendor" / "plotly" / "plotly.min.js").exists()
     assert (tmp_path / "css" / "salesops.css").exists()
     assert (tmp_path / "drf_spectacular_sidecar" / "swagger-ui-dist" / "swagger-ui-bundle.js").exists()
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    from django.core.management import call_command
+
+    # --check exits non-zero when a model change has no migration yet.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -175,33 +175,32 @@ class Member(TenantOwnedModel):
 SUBTREE_ROLES = frozenset({Member.Role.MANAGER, Member.Role.SUPERVISOR, Member.Role.RENEWAL_LEAD})
 
 
-class Channel(TenantOwnedModel):
+class TenantCodeModel(TenantOwnedModel):
+    """Reference data named by a code that other endpoints and imports use."""
+
+    code = models.SlugField(_("code"), max_length=40, db_index=False)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="org_%(class)s_tenant_code_uniq")]
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(TenantCodeModel):
     """A sales channel: 个险 agency, 团险 group, 银保 bancassurance, or the tenant's own."""
 
-    code = models.SlugField(_("code"), max_length=40, db_index=False)
-    name = models.CharField(_("name"), max_length=100)
-
-    class Meta:
+    class Meta(TenantCodeModel.Meta):
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="org_channel_tenant_code_uniq")]
-
-    def __str__(self):
-        return self.name
 
 
-class Product(TenantOwnedModel):
+class Product(TenantCodeModel):
     """A product line (健康险 health, 年金险 annuity, …)."""
 
-    code = models.SlugField(_("code"), max_length=40, db_index=False)
-    name = models.CharField(_("name"), max_length=100)
-
-    class Meta:
+    class Meta(TenantCodeModel.Meta):
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="org_product_tenant_code_uniq")]
-
-    def __str__(self):
-        return self.name
