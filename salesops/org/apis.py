@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from salesops.api.views import MemberAPIMixin, Pagination
+from salesops.api.views import MemberAPIMixin, paginated_response
 from salesops.org import selectors, services
 from salesops.org.models import Member, OrgUnit
 
@@ -90,9 +90,12 @@ class UnitListCreateApi(MemberAPIMixin, APIView):
 
     @extend_schema(responses=UnitOutputSerializer(many=True))
     def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.unit_list(tenant=self.tenant, actor=self.actor), request, self)
-        return paginator.get_paginated_response(UnitOutputSerializer(page, many=True).data)
+        return paginated_response(
+            queryset=selectors.unit_list(tenant=self.tenant, actor=self.actor),
+            serializer_class=UnitOutputSerializer,
+            request=request,
+            view=self,
+        )
 
     @extend_schema(request=UnitInputSerializer, responses={201: UnitOutputSerializer})
     def post(self, request):
@@ -154,9 +157,9 @@ class MemberListCreateApi(MemberAPIMixin, APIView):
         filters = self.MemberFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         queryset = selectors.member_list(tenant=self.tenant, actor=self.actor, filters=filters.validated_data)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(queryset, request, self)
-        return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
+        return paginated_response(
+            queryset=queryset, serializer_class=MemberOutputSerializer, request=request, view=self
+        )
 
     @extend_schema(request=MemberInputSerializer, responses={201: MemberOutputSerializer})
     def post(self, request):
@@ -206,15 +209,18 @@ class _ReferenceListCreateApi(MemberAPIMixin, APIView):
 
     @extend_schema(responses=ReferenceOutputSerializer(many=True))
     def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(type(self).selector(tenant=self.tenant), request, self)
-        return paginator.get_paginated_response(ReferenceOutputSerializer(page, many=True).data)
+        return paginated_response(
+            queryset=self.selector(tenant=self.tenant),
+            serializer_class=ReferenceOutputSerializer,
+            request=request,
+            view=self,
+        )
 
     @extend_schema(request=ReferenceInputSerializer, responses={201: ReferenceOutputSerializer})
     def post(self, request):
         serializer = ReferenceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = type(self).create_service(tenant=self.tenant, actor=self.actor, **serializer.validated_data)
+        created = self.create_service(tenant=self.tenant, actor=self.actor, **serializer.validated_data)
         return Response(ReferenceOutputSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
