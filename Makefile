@@ -21,10 +21,11 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m salesops.launcher test $(PYTEST_ARGS)
 
-## lint: ruff check and format check
+## lint: ruff check and format check, mypy on services and selectors
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## messages: re-extract the translation catalogue (needs GNU gettext) and compile it
 messages: $(INSTALLED)

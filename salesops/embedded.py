@@ -293,9 +293,9 @@ def _start_redis() -> int:
 
 
 def _stop_redis() -> bool:
-    if not _redis_is_running():
-        return False
     port = _read_port(REDIS_PORT_FILE)
+    if port is None or not _redis_is_running():
+        return False
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         # SHUTDOWN SAVE writes the data to .data/redis.rdb before exiting.
         sock.sendall(b"SHUTDOWN SAVE\r\n")
@@ -309,25 +309,23 @@ def _stop_redis() -> bool:
 def ensure_postgres() -> str:
     """Return the embedded PostgreSQL URL, starting the server if it is not running."""
     with _exclusive_lock():
-        if not _pg_is_running():
-            _start_postgres()
-        return postgres_url(_read_port(PG_PORT_FILE))
+        port = _read_port(PG_PORT_FILE) if _pg_is_running() else None
+        return postgres_url(port or _start_postgres())
 
 
 def ensure_redis() -> str:
     """Return the embedded Redis URL, starting the server if it is not running."""
     with _exclusive_lock():
-        if not _redis_is_running():
-            _start_redis()
-        return redis_url(_read_port(REDIS_PORT_FILE))
+        port = _read_port(REDIS_PORT_FILE) if _redis_is_running() else None
+        return redis_url(port or _start_redis())
 
 
 def status() -> list[ServerStatus]:
-    pg_running = _pg_is_running()
-    redis_running = _redis_is_running()
+    pg_port = _read_port(PG_PORT_FILE) if _pg_is_running() else None
+    redis_port = _read_port(REDIS_PORT_FILE) if _redis_is_running() else None
     return [
-        ServerStatus("postgresql", pg_running, postgres_url(_read_port(PG_PORT_FILE)) if pg_running else None),
-        ServerStatus("redis", redis_running, redis_url(_read_port(REDIS_PORT_FILE)) if redis_running else None),
+        ServerStatus("postgresql", pg_port is not None, postgres_url(pg_port) if pg_port else None),
+        ServerStatus("redis", redis_port is not None, redis_url(redis_port) if redis_port else None),
     ]
 
 
@@ -352,7 +350,7 @@ def main(argv: list[str]) -> int:
         print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
     elif command == "status":
         for server in status():
-            print(f"{server.name}: {'running at ' + server.url if server.running else 'stopped'}")
+            print(f"{server.name}: {f'running at {server.url}' if server.running else 'stopped'}")
     elif command == "wipe":
         stop()
         shutil.rmtree(DATA_DIR, ignore_errors=True)

@@ -91,3 +91,14 @@ def test_migrations_match_the_models():
 
     # --check exits non-zero when a model change has no migration yet.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_services_and_selectors_type_check():
+    # mypy with django-stubs over the files pyproject.toml lists (STYLE.md rule 11)
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_passes_ruff():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

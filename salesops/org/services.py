@@ -31,7 +31,7 @@ DEFAULT_PRODUCTS = [
 ]
 
 # A unit's parent must be of a higher kind: company > branch > team.
-KIND_RANK = {OrgUnit.Kind.COMPANY: 0, OrgUnit.Kind.BRANCH: 1, OrgUnit.Kind.TEAM: 2}
+KIND_RANK: dict[str, int] = {OrgUnit.Kind.COMPANY: 0, OrgUnit.Kind.BRANCH: 1, OrgUnit.Kind.TEAM: 2}
 
 
 def _require_tenant_admin(actor: Member | None) -> None:
@@ -158,6 +158,7 @@ def member_create(
             errors["password"] = list(error.messages)
     if errors:
         raise ValidationError(errors)
+    assert unit is not None  # an unknown unit was reported above
     if password:
         user.set_password(password)
     else:

@@ -10,8 +10,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 
-globals().update(service_settings(*resolve_service_urls(allow_embedded=True)))
+_services = service_settings(*resolve_service_urls(allow_embedded=True))
 # A separate queue and cache prefix, so a `make run` worker sharing the
 # embedded Redis never takes a task the tests sent to their own worker.
+_services["CACHES"]["default"]["KEY_PREFIX"] = "test"
+globals().update(_services)
 CELERY_TASK_DEFAULT_QUEUE = "salesops-test"
-CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
