@@ -18,8 +18,6 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
-import factory
-
 from salesops.org import services
 from salesops.org.models import Member, OrgUnit, Tenant
 
@@ -48,23 +46,6 @@ class OrgFixture:
         if name in members:
             return members[name]
         raise AttributeError(name)
-
-
-class TenantFactory(factory.Factory):
-    """A tenant onboarded by ``tenant_create`` (company unit, channels, products, admin)."""
-
-    class Meta:
-        model = Tenant
-
-    slug = factory.Sequence(lambda n: f"tenant{n}")
-    name = factory.LazyAttribute(lambda o: f"{o.slug} 保险")
-
-    @classmethod
-    def _create(cls, model_class, slug, name):
-        tenant, _admin = services.tenant_create(
-            slug=slug, name=name, admin_username=f"{slug}-admin", admin_password=PASSWORD
-        )
-        return tenant
 
 
 def add_unit(tenant: Tenant, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
