@@ -39,14 +39,15 @@ def _embedded_servers():
     # A shared lock per launcher: whoever leaves last may stop the servers.
     fcntl.flock(users, fcntl.LOCK_SH)
     started = []
+    already_running = {server.name for server in embedded.status() if server.running}
     try:
         if not os.environ.get("DATABASE_URL"):
-            if not any(s.running for s in embedded.status() if s.name == "postgresql"):
+            if "postgresql" not in already_running:
                 started.append("postgresql")
             os.environ["DATABASE_URL"] = embedded.ensure_postgres()
             _say(f"embedded PostgreSQL at {os.environ['DATABASE_URL']} (data in .data/pg/)")
         if not os.environ.get("REDIS_URL"):
-            if not any(s.running for s in embedded.status() if s.name == "redis"):
+            if "redis" not in already_running:
                 started.append("redis")
             os.environ["REDIS_URL"] = embedded.ensure_redis()
             _say(f"embedded Redis at {os.environ['REDIS_URL']} (data in .data/)")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesops.org.models import Member
+from salesops.org.models import LEADING_ROLES, Member
 from salesops.tenancy import NotAMember, resolve_member
 
 Role = Member.Role
@@ -25,11 +25,7 @@ class NavEntry:
 
 ENTRIES = [
     NavEntry("home", _("Home"), ALL_ROLES),
-    NavEntry(
-        "org-page",
-        _("Organisation"),
-        frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.RENEWAL_LEAD}),
-    ),
+    NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("api-docs", _("API"), frozenset({Role.TENANT_ADMIN})),
 ]
 

@@ -29,6 +29,5 @@ def member_required(view):
 def home(request):
     member = request.member
     # Only people who lead others get the table; an agent would count only themselves.
-    leads_others = member.sees_unit_subtree or member.role == member.Role.TENANT_ADMIN
-    headcount = selectors.headcount_by_role(tenant=member.tenant, actor=member) if leads_others else {}
+    headcount = selectors.headcount_by_role(tenant=member.tenant, actor=member) if member.leads_others else {}
     return render(request, "home.html", {"headcount": sorted(headcount.items())})

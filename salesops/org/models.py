@@ -147,7 +147,6 @@ class Member(TenantOwnedModel):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        ordering = ["unit__path", "display_name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], name="org_member_tenant_user_uniq"),
             models.UniqueConstraint(
@@ -169,10 +168,17 @@ class Member(TenantOwnedModel):
         """Return whether this member's scope is their unit's whole subtree."""
         return self.role in SUBTREE_ROLES
 
+    @property
+    def leads_others(self) -> bool:
+        """Return whether this member's scope holds other people (org page, headcount)."""
+        return self.role in LEADING_ROLES
+
 
 # Roles whose scope is the subtree of the unit they belong to (the unit they
 # lead); a company-level manager therefore sees the whole tenant.
 SUBTREE_ROLES = frozenset({Member.Role.MANAGER, Member.Role.SUPERVISOR, Member.Role.RENEWAL_LEAD})
+# Roles whose scope holds other people: the subtree roles and the tenant admin.
+LEADING_ROLES = SUBTREE_ROLES | {Member.Role.TENANT_ADMIN}
 
 
 class TenantCodeModel(TenantOwnedModel):

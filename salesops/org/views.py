@@ -6,16 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from salesops.org import selectors
-from salesops.org.models import Member
 from salesops.views import member_required
-
-ORG_PAGE_ROLES = {Member.Role.TENANT_ADMIN, Member.Role.MANAGER, Member.Role.SUPERVISOR, Member.Role.RENEWAL_LEAD}
 
 
 @member_required
 def org_page(request):
     actor = request.member
-    if actor.role not in ORG_PAGE_ROLES:
+    if not actor.leads_others:
         raise PermissionDenied
     units = list(selectors.unit_list(tenant=actor.tenant, actor=actor))
     members_by_unit = defaultdict(list)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, slug, name, admin, password, time_zone, language, **options):
         try:
-            tenant, admin_member = services.tenant_create(
+            tenant, _admin = services.tenant_create(
                 slug=slug,
                 name=name,
                 admin_username=admin,
