@@ -197,6 +197,10 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
     # Everyone gets the demo password; hashing it once keeps seeding fast
     # (a password hash costs a deliberate few hundred milliseconds).
     User.objects.filter(tenant=tenant).update(password=make_password(password))
+
+    from targets.demo import seed_targets_demo  # the org app is the base; the demo's facts live above it
+
+    seed_targets_demo(tenant=tenant, rng=rng, today=today)
     return tenant, True
 
 

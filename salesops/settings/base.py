@@ -169,6 +169,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a ``kind``; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "salesops.org.models.OrgUnit.Kind",
+        "AllocationChangeKindEnum": "targets.models.AllocationChange.Kind",
+    },
 }
 
 # Celery: Redis broker; tasks are idempotent and acknowledged late, so a

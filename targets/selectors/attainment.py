@@ -144,9 +144,13 @@ def _agent_rows(*, tenant, plan, months, as_of, team, members) -> list[Attainmen
     totals = Allocation.objects.filter(tenant=tenant, plan=plan, unit=team, member__isnull=False, month__isnull=True)
     if members is not None:
         totals = totals.filter(member__in=members)
-    agents = {row.member_id: row for row in totals.select_related("member").order_by("member__display_name", "id")}
+    agents: dict[int, Allocation] = {
+        row.member.pk: row
+        for row in totals.select_related("member").order_by("member__display_name", "id")
+        if row.member
+    }
     cells = (
-        Allocation.objects.filter(tenant=tenant, plan=plan, member_id__in=agents, month__in=months)
+        Allocation.objects.filter(tenant=tenant, plan=plan, member_id__in=list(agents), month__in=months)
         .values_list("member_id", "month")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -159,7 +163,7 @@ def _agent_rows(*, tenant, plan, months, as_of, team, members) -> list[Attainmen
         Attainment(
             scope="member",
             id=member_id,
-            name=row.member.display_name,
+            name=row.member.display_name if row.member else "",
             kind="agent",
             tier=row.tier,
             target=sum(targets[member_id].values(), Decimal(0)),

@@ -347,7 +347,10 @@ def allocation_override(
 ) -> Allocation:
     """Fix a unit's or an agent's total at ``amount`` (None clears the override); rebalance its siblings."""
     _require_overrider(actor, allocation)
-    plan = allocation.plan
+    # Lock the plan before touching any row: two overrides at once then run
+    # one after the other instead of deadlocking on each other's rows.
+    plan = Plan.objects.select_for_update().get(tenant=tenant, pk=allocation.plan_id)
+    allocation.refresh_from_db()
     if allocation.month is not None:
         raise ValidationError(
             {"amount": [_("Override a unit's or an agent's total; its months, channels and products follow it.")]}

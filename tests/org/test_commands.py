@@ -116,6 +116,24 @@ def test_seed_demo_builds_the_documented_org():
     )
     assert recent.exists() and set(recent.values_list("tier", flat=True)) == {"bottom"}
     assert "salesops-demo" in out.getvalue()
+    # A quarter of sales history and this quarter's plan, allocated down to the agents
+    from targets.models import Allocation, Plan, SaleRecord
+    from targets.quarters import previous_quarter, quarter_of, quarter_start
+
+    today = timezone.localdate()
+    year, quarter = quarter_of(today)
+    sales = SaleRecord.objects.filter(tenant=tenant)
+    assert sales.filter(sold_on__lt=quarter_start(year, quarter)).exists()
+    assert not sales.filter(sold_on__lt=quarter_start(*previous_quarter(year, quarter))).exists()
+    assert not sales.filter(sold_on__gt=today).exists()
+    plan = Plan.objects.get(tenant=tenant, year=year, quarter=quarter, metric="premium")
+    assert plan.allocated_at is not None
+    agent_total = Allocation.objects.get(plan=plan, member=agent, month=None)
+    assert agent_total.amount > 0
+    assert (
+        sum(Allocation.objects.filter(plan=plan, member__isnull=False, month=None).values_list("amount", flat=True))
+        == plan.total
+    )
 
 
 def test_seed_demo_twice_keeps_the_data():

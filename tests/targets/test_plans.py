@@ -429,3 +429,33 @@ def test_who_may_override(history, api_client_for):
     assert branch_manager.patch(f"{ALLOCATIONS}{south1.pk}/", {"amount": "1.00"}).status_code == 404
     assert branch_manager.patch(f"{ALLOCATIONS}{north1.pk}/", {"amount": "300000.00"}).status_code == 200
     assert total_of(history, plan, unit="north2") == Decimal("200000.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overrides_at_once_both_land_and_the_parent_still_sums(history, api_client_for):
+    # Given an allocated plan and two managers' clients
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    plan = one_line_plan(history)
+    services.plan_allocate(tenant=history.tenant, actor=history.manager, plan=plan)
+    north1 = Allocation.objects.get(plan=plan, unit=history.units["north1"], member=None, month=None)
+    north2 = Allocation.objects.get(plan=plan, unit=history.units["north2"], member=None, month=None)
+    clients = [api_client_for(history.manager), api_client_for(history.admin)]
+
+    def override(args):
+        client, row, amount = args
+        try:
+            return client.patch(f"{ALLOCATIONS}{row.pk}/", {"amount": amount}, format="json").status_code
+        finally:
+            connections.close_all()
+
+    # When both teams of branch north are overridden at the same moment
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = list(pool.map(override, [(clients[0], north1, "300000.00"), (clients[1], north2, "200000.00")]))
+    # Then both succeed (one waits for the other) and branch north still adds up
+    assert codes == [200, 200]
+    assert total_of(history, plan, unit="north1") == Decimal("300000.00")
+    assert total_of(history, plan, unit="north2") == Decimal("200000.00")
+    assert AllocationChange.objects.filter(plan=plan, kind="override").count() == 2
