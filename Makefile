@@ -1,10 +1,10 @@
-# The two commands from a fresh clone: `make run` and `make test`.
+# The two commands from a fresh clone: `make run` and `make test` (and `make bench`).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint messages stop clean
+.PHONY: run test bench lint messages stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(INSTALLED)
 ## test: run the whole suite on real PostgreSQL, Redis, Celery and Chromium
 test: $(INSTALLED)
 	$(BIN)/python -m salesops.launcher test $(PYTEST_ARGS)
+
+## bench: generate the 20,000-agent tenant `bench` in its own database and print the benchmark table (docs/benchmarks.md)
+bench: $(INSTALLED)
+	$(BIN)/python -m salesops.launcher bench $(BENCH_ARGS)
 
 ## lint: ruff check and format check, mypy on services and selectors
 lint: $(INSTALLED)

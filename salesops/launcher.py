@@ -2,8 +2,9 @@
 
     python -m salesops.launcher run            # web + worker + beat, demo tenant
     python -m salesops.launcher test [ARGS]    # the whole pytest suite
+    python -m salesops.launcher bench [ARGS]   # the benchmark (docs/benchmarks.md)
 
-Both start the embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL
+All start the embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL
 are unset, and stop them again on the way out if they started them and no
 other launcher is still using them.
 """
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 from salesops import embedded
+from salesops.bench.database import ensure_bench_database
 
 BASE_DIR = embedded.BASE_DIR
 RUN_LOCK = embedded.DATA_DIR / "run.lock"
@@ -124,12 +126,33 @@ def test(pytest_args: list[str]) -> int:
         return _wait_ignoring_interrupts(process)
 
 
+def bench(bench_args: list[str]) -> int:
+    """Migrate the bench database and run the benchmark in it.
+
+    The database is the configured one's name plus ``_bench`` on the same
+    server (the user's DATABASE_URL, else the embedded PostgreSQL), created
+    if missing, so the demo data of `make run` is never touched.
+    """
+    with _embedded_servers():
+        bench_url, created = ensure_bench_database(os.environ["DATABASE_URL"])
+        env = _child_env("salesops.settings.local")
+        env["DATABASE_URL"] = bench_url
+        # DEBUG keeps every query in memory, which would slow what is measured.
+        env["DJANGO_DEBUG"] = "false"
+        _say(f"{'created the' if created else 'using the'} benchmark database {bench_url}")
+        _manage("migrate", "--noinput", "--verbosity", "0", env=env)
+        process = subprocess.Popen([sys.executable, "-m", "salesops.bench", *bench_args], cwd=BASE_DIR, env=env)
+        return _wait_ignoring_interrupts(process)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
-        print("usage: python -m salesops.launcher run | test [pytest args]", file=sys.stderr)
+    if not argv or argv[0] not in {"run", "test", "bench"}:
+        print("usage: python -m salesops.launcher run | test [pytest args] | bench [bench args]", file=sys.stderr)
         return 2
     if argv[0] == "run":
         return run()
+    if argv[0] == "bench":
+        return bench(argv[1:])
     return test(argv[1:])
 
 

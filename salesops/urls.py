@@ -5,10 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from salesops import views
 from salesops.org import views as org_views
+from targets import views as target_views
 
 api_v1 = [
     path("", include("salesops.org.urls")),
-    path("targets/", include("targets.urls")),
+    path("", include("targets.urls")),
     path("activities/", include("activities.urls")),
     path("renewals/", include("renewals.urls")),
     path("bancassurance/", include("bancassurance.urls")),
@@ -20,6 +21,19 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("org/", org_views.org_page, name="org-page"),
+    path("targets/", target_views.plan_list_page, name="targets-page"),
+    path("targets/plans/new/", target_views.plan_wizard_page, name="targets-plan-new"),
+    path("targets/plans/<int:plan_id>/", target_views.plan_page, name="targets-plan"),
+    path(
+        "targets/plans/<int:plan_id>/allocations.xlsx",
+        target_views.allocations_xlsx,
+        name="targets-plan-allocations-xlsx",
+    ),
+    path(
+        "targets/plans/<int:plan_id>/attainment.xlsx",
+        target_views.attainment_xlsx,
+        name="targets-plan-attainment-xlsx",
+    ),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -48,8 +48,6 @@ class Plan(TenantOwnedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     allocated_at = models.DateTimeField(null=True, blank=True)
-    # Each allocation run stamps the rows it writes; rows of older runs are stale.
-    allocation_run = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("plan")
@@ -96,19 +94,39 @@ class Allocation(TenantOwnedModel):
     Totals may be overridden; cells always follow the plan's weights.
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, db_index=False, related_name="allocations")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, db_index=False, related_name="+")
-    member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, null=True, blank=True, db_index=False, related_name="allocations"
+    # Allocation rows are derived: one service (targets/services/plans.py)
+    # rewrites a plan's rows from ids it has just read, under the plan's row
+    # lock, in one transaction. A 20,000-agent plan has 350,000 rows, and
+    # PostgreSQL checks foreign keys row by row at commit: about 1.2 s per
+    # key at that size, 7 s for all six (docs/benchmarks.md). So none is a
+    # database constraint; Django cascades deletes (``on_delete``).
+    tenant = models.ForeignKey(
+        "org.Tenant", on_delete=models.CASCADE, db_index=False, db_constraint=False, verbose_name=_("tenant")
     )
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, db_index=False)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, db_index=False)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, db_index=False, db_constraint=False, related_name="allocations"
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, db_index=False, db_constraint=False, related_name="+")
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+        related_name="allocations",
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False
+    )
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     overridden = models.BooleanField(_("overridden"), default=False)
     # The agent's tier in this plan (agent totals only).
     tier = models.CharField(_("tier"), max_length=10, choices=Member.Tier.choices, blank=True)
-    run = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("allocation")

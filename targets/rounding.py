@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from fractions import Fraction
+from math import lcm
 
 
 def largest_remainder(total: int, weights: Sequence[Fraction | int]) -> list[int]:
@@ -38,14 +39,20 @@ def largest_remainder(total: int, weights: Sequence[Fraction | int]) -> list[int
     fractions = [Fraction(weight) for weight in weights]
     if any(weight < 0 for weight in fractions):
         raise ValueError("weights must not be negative")
-    weight_sum = sum(fractions)
-    if weight_sum == 0:
+    if not any(fractions):
         fractions = [Fraction(1)] * count
-        weight_sum = Fraction(count)
-    exact = [total * weight / weight_sum for weight in fractions]
-    parts = [int(share) for share in exact]  # floor: shares are non-negative
+    # Whole-number weights with the same ratios: integer divmod is exact and
+    # far cheaper than Fraction arithmetic, and allocation calls this a lot.
+    denominator = lcm(*(weight.denominator for weight in fractions))
+    integers = [weight.numerator * (denominator // weight.denominator) for weight in fractions]
+    weight_sum = sum(integers)
+    parts, remainders = [], []
+    for weight in integers:
+        part, remainder = divmod(total * weight, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
     left_over = total - sum(parts)
-    by_remainder = sorted(range(count), key=lambda index: (-(exact[index] - parts[index]), index))
+    by_remainder = sorted(range(count), key=lambda index: (-remainders[index], index))
     for index in by_remainder[:left_over]:
         parts[index] += 1
     return parts

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant
 from salesops.tenancy import get_in_scope_or_404, member_scope_q, unit_scope_q
@@ -67,3 +71,8 @@ def headcount_by_role(*, tenant: Tenant, actor: Member | None) -> dict[str, int]
         .order_by("role")
     )
     return {row["role"]: row["count"] for row in rows}
+
+
+def tenant_today(tenant: Tenant) -> date:
+    """Return today's date in the tenant's time zone (a sale's or a log's "today")."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.time_zone))

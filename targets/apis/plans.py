@@ -21,7 +21,6 @@ from salesops.org.models import Member
 from targets.models import AllocationChange, Plan
 from targets.selectors import attainment as attainment_selectors
 from targets.selectors import plans as selectors
-from targets.selectors.plans import local_today
 from targets.services import plans as services
 
 HUNDRED = Decimal(100)
@@ -325,7 +324,7 @@ class AttainmentApi(MemberAPIMixin, APIView):
         month = data.get("month")
         if month is not None and month not in plan.months:
             raise serializers.ValidationError({"month": [_("The month is not in the plan's quarter.")]})
-        as_of: date = data.get("as_of") or local_today(self.tenant)
+        as_of: date = data.get("as_of") or org_selectors.tenant_today(self.tenant)
         if "member" in data or not self.actor.leads_others:
             member_id = data.get("member", self.actor.pk)
             member = org_selectors.access_member_by_id(tenant=self.tenant, actor=self.actor, id=member_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -161,15 +160,6 @@ def allocation_history(*, tenant: Tenant, allocation: Allocation) -> QuerySet[Al
 
 def plan_history(*, tenant: Tenant, plan: Plan) -> QuerySet[AllocationChange]:
     return AllocationChange.objects.filter(tenant=tenant, plan=plan).select_related("changed_by", "unit", "member")
-
-
-def local_today(tenant: Tenant) -> date:
-    """Return today's date in the tenant's time zone."""
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    return timezone.now().astimezone(ZoneInfo(tenant.time_zone)).date()
 
 
 def plan_month_totals(plan: Plan) -> list[tuple[int, Decimal]]:

@@ -1,7 +1,7 @@
 """Writes of plans: create, allocate down the org tree, override an allocation.
 
 Allocation reads the facts in four queries, computes every row in memory
-(targets/allocation.py) and writes them with one COPY and one upsert, so its
+(targets/allocation.py) and writes them with one COPY and a few set-based statements, so its
 cost does not grow in queries with the org's size.
 """
 
@@ -278,22 +278,37 @@ def _reallocate(*, tenant: Tenant, plan: Plan, error_field: str = "amount") -> i
     except AllocationConflict as conflict:
         raise ValidationError({error_field: [str(conflict)]}) from conflict
 
-    run = locked.allocation_run + 1
-    _write_rows(tenant=tenant, plan=locked, run=run, rows=result.rows, metric=metric)
-    Plan.objects.filter(pk=locked.pk).update(allocation_run=run, allocated_at=timezone.now())
+    _write_rows(tenant=tenant, plan=locked, rows=result.rows, metric=metric)
+    Plan.objects.filter(pk=locked.pk).update(allocated_at=timezone.now())
     return len(result.rows)
 
 
-def _write_rows(*, tenant: Tenant, plan: Plan, run: int, rows, metric: str) -> None:
-    """Upsert ``rows`` (stamped with ``run``) and drop the rows an earlier run left behind.
+# A row's key: (unit, member, month, channel, product), empty parts as 0 so
+# that the joins below can hash them (NULL never equals NULL).
+_SAME_KEY = (
+    "target.unit_id = stage.unit_id AND COALESCE(target.member_id, 0) = COALESCE(stage.member_id, 0) "
+    "AND COALESCE(target.month, 0) = COALESCE(stage.month, 0) "
+    "AND COALESCE(target.channel_id, 0) = COALESCE(stage.channel_id, 0) "
+    "AND COALESCE(target.product_id, 0) = COALESCE(stage.product_id, 0)"
+)
 
-    Upserting keeps the ids of rows that still exist, so a client's link to
-    an allocation survives a re-allocation.
+
+def _write_rows(*, tenant: Tenant, plan: Plan, rows, metric: str) -> None:
+    """Make the plan's stored rows equal ``rows``, writing only what changed.
+
+    The rows are staged with one COPY; then one UPDATE for changed amounts,
+    one INSERT for new keys and one DELETE for keys that are gone (an agent
+    who left). Rows that did not change are not written at all, and rows
+    that remain keep their ids, so a client's link to an allocation survives
+    a re-allocation.
     """
     scale = unit_scale(metric)
 
-    def text(units: int) -> str:
+    def amount_text(units: int) -> str:
         return f"{units // 100}.{units % 100:02d}" if scale == 100 else str(units)
+
+    def field(value) -> str:
+        return r"\N" if value is None else str(value)
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -305,40 +320,66 @@ def _write_rows(*, tenant: Tenant, plan: Plan, run: int, rows, metric: str) -> N
             "COPY allocation_stage (unit_id, member_id, month, channel_id, product_id, amount, tier, overridden) "
             "FROM STDIN"
         ) as copy:
-            for row in rows:
-                copy.write_row(
-                    (
-                        row.unit_id,
-                        row.member_id,
-                        row.month,
-                        row.channel_id,
-                        row.product_id,
-                        text(row.amount),
-                        row.tier,
-                        row.overridden,
-                    )
+            # Text lines written in blocks: far cheaper than one write_row call per row.
+            block: list[str] = []
+            for unit_id, member_id, month, channel_id, product_id, amount, tier, overridden in rows:
+                block.append(
+                    f"{unit_id}\t{field(member_id)}\t{field(month)}\t{field(channel_id)}\t{field(product_id)}"
+                    f"\t{amount_text(amount)}\t{tier}\t{'t' if overridden else 'f'}\n"
                 )
+                if len(block) >= 10_000:
+                    copy.write("".join(block))
+                    block.clear()
+            copy.write("".join(block))
+        if not Allocation.objects.filter(tenant=tenant, plan=plan).exists():
+            # A first allocation: nothing to compare with, every row is new.
+            cursor.execute(
+                "INSERT INTO targets_allocation "
+                "(tenant_id, plan_id, unit_id, member_id, month, channel_id, product_id, amount, tier, overridden) "
+                "SELECT %s, %s, unit_id, member_id, month, channel_id, product_id, amount, tier, overridden "
+                "FROM allocation_stage",
+                [tenant.pk, plan.pk],
+            )
+            _update_member_tiers(cursor, tenant)
+            cursor.execute("DROP TABLE allocation_stage")
+            return
+        cursor.execute("ANALYZE allocation_stage")  # temp tables are never auto-analysed
+        cursor.execute(
+            "UPDATE targets_allocation AS target "
+            "SET amount = stage.amount, tier = stage.tier, overridden = stage.overridden "
+            f"FROM allocation_stage AS stage WHERE target.tenant_id = %s AND target.plan_id = %s AND {_SAME_KEY} "
+            "AND (target.amount, target.tier, target.overridden) "
+            "IS DISTINCT FROM (stage.amount, stage.tier, stage.overridden)",
+            [tenant.pk, plan.pk],
+        )
         cursor.execute(
             "INSERT INTO targets_allocation "
-            "(tenant_id, plan_id, unit_id, member_id, month, channel_id, product_id, amount, tier, overridden, run) "
-            "SELECT %s, %s, unit_id, member_id, month, channel_id, product_id, amount, tier, overridden, %s "
-            "FROM allocation_stage "
-            "ON CONFLICT ON CONSTRAINT targets_allocation_key DO UPDATE SET "
-            "amount = EXCLUDED.amount, tier = EXCLUDED.tier, overridden = EXCLUDED.overridden, run = EXCLUDED.run",
-            [tenant.pk, plan.pk, run],
+            "(tenant_id, plan_id, unit_id, member_id, month, channel_id, product_id, amount, tier, overridden) "
+            "SELECT %s, %s, unit_id, member_id, month, channel_id, product_id, amount, tier, overridden "
+            "FROM allocation_stage AS stage WHERE NOT EXISTS (SELECT 1 FROM targets_allocation AS target "
+            f"WHERE target.tenant_id = %s AND target.plan_id = %s AND {_SAME_KEY})",
+            [tenant.pk, plan.pk, tenant.pk, plan.pk],
         )
         cursor.execute(
-            "DELETE FROM targets_allocation WHERE tenant_id = %s AND plan_id = %s AND run <> %s",
-            [tenant.pk, plan.pk, run],
+            "DELETE FROM targets_allocation AS target WHERE target.tenant_id = %s AND target.plan_id = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM allocation_stage AS stage WHERE {_SAME_KEY})",
+            [tenant.pk, plan.pk],
         )
-        # The plan's ranking is the quarter's tiering: activity standards are per tier.
-        cursor.execute(
-            "UPDATE org_member AS member SET tier = stage.tier FROM allocation_stage AS stage "
-            "WHERE member.tenant_id = %s AND member.id = stage.member_id AND stage.month IS NULL "
-            "AND member.tier <> stage.tier",
-            [tenant.pk],
-        )
+        _update_member_tiers(cursor, tenant)
         cursor.execute("DROP TABLE allocation_stage")
+
+
+def _update_member_tiers(cursor, tenant: Tenant) -> None:
+    """Store each agent's tier from the staged rows: the plan's ranking is the quarter's tiering.
+
+    Activity standards are per tier, so the member's tier follows the latest allocation.
+    """
+    cursor.execute(
+        "UPDATE org_member AS member SET tier = stage.tier FROM allocation_stage AS stage "
+        "WHERE member.tenant_id = %s AND member.id = stage.member_id AND stage.month IS NULL "
+        "AND member.tier <> stage.tier",
+        [tenant.pk],
+    )
 
 
 @transaction.atomic

@@ -13,32 +13,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from salesops.org.models import Channel, Product
-from targets.models import Allocation, AllocationChange, Plan, SaleRecord
+from targets.models import Allocation, AllocationChange, Plan
 from targets.services import plans as services
 from tests.factories import add_member
+from tests.targets.plan_data import one_line_plan, sell
 
 pytestmark = pytest.mark.django_db
 
 PLANS = "/api/v1/targets/plans/"
 ALLOCATIONS = "/api/v1/targets/allocations/"
 ATTAINMENT = "/api/v1/targets/attainment/"
-_policy_serial = iter(range(1, 10**6))
-
-
-def sell(org, member, premium, sold_on, channel="agency", product="health", policies=1):
-    return SaleRecord.objects.create(
-        tenant=org.tenant,
-        policy_no=f"T{next(_policy_serial):07d}",
-        member=member,
-        channel=Channel.objects.get(tenant=org.tenant, code=channel),
-        product=Product.objects.get(tenant=org.tenant, code=product),
-        premium=Decimal(premium),
-        policies=policies,
-        sold_on=sold_on,
-        customer_kind="new",
-        payment_mode="regular",
-    )
 
 
 @pytest.fixture
@@ -51,20 +35,6 @@ def history(org):
     sell(org, org.agent4, "100000.00", date(2026, 9, 1))
     sell(org, org.agent4, "99999.99", date(2026, 6, 30))  # Q2: not last quarter
     return org
-
-
-def one_line_plan(org, total="1000000.00", **overrides):
-    fields = dict(
-        tenant=org.tenant,
-        actor=org.manager,
-        year=2026,
-        quarter=4,
-        metric="premium",
-        total=Decimal(total),
-        channel_lines=[{"channel": "agency", "product": "health", "amount": Decimal(total)}],
-    )
-    fields.update(overrides)
-    return services.plan_create(**fields)
 
 
 def total_of(org, plan, name=None, unit=None):
@@ -346,15 +316,23 @@ def test_company_drilldown_rolls_up_the_subtree(history, api_client_for):
 
 
 def test_allocation_queries_do_not_grow_with_the_org(history):
-    plan = one_line_plan(history)
-    with CaptureQueriesContext(connection) as small:
-        services.plan_allocate(tenant=history.tenant, actor=history.manager, plan=plan)
+    def count_queries(plan):
+        with CaptureQueriesContext(connection) as captured:
+            services.plan_allocate(tenant=history.tenant, actor=history.manager, plan=plan)
+        return len(captured.captured_queries)
+
+    # Given a first allocation and a re-allocation on the small org
+    premium = one_line_plan(history)
+    small_first, small_again = count_queries(premium), count_queries(premium)
+    # When the org has 30 more agents
     for index in range(30):
         add_member(history.tenant, f"acme-extra{index}", "agent", history.units["south1"])
-    with CaptureQueriesContext(connection) as larger:
-        services.plan_allocate(tenant=history.tenant, actor=history.manager, plan=plan)
-    # Lock, four reads, the staged COPY and its upsert, stale delete, tier update, bookkeeping
-    assert len(larger.captured_queries) == len(small.captured_queries) <= 16
+    policies = one_line_plan(history, total="500", metric="policies")
+    # Then both paths cost the same number of statements as before
+    assert count_queries(policies) == small_first
+    assert count_queries(premium) == small_again
+    # Lock, five reads, stage (create, COPY, analyse, drop), update/insert/delete, tiers, bookkeeping
+    assert small_first < small_again <= 19
 
 
 # --- tenancy and role scope ---------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Writes to banks and their branches. Every service takes the tenant and the acting member.
+
+Issue 3 needs only enough to name a branch on a sale record; profiles,
+staff rosters, contacts and events come with the bancassurance issue.
+References are validated *within the tenant*: a bank of another tenant is
+reported exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bancassurance.models import Bank, BankBranch
+from salesops.org.models import Member, Tenant
+
+CODE_MAX_LENGTH = 40
+NAME_MAX_LENGTH = 100
+
+
+def _require_tenant_admin(actor: Member | None) -> None:
+    # actor None is the platform operator (management commands, seeding).
+    if actor is not None and actor.role != Member.Role.TENANT_ADMIN:
+        raise PermissionDenied(_("Only a tenant admin may change banks and bank branches."))
+
+
+def _code_and_name_errors(model, *, tenant: Tenant, code: str, name: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not code:
+        errors["code"] = [_("This field is required.")]
+    elif len(code) > CODE_MAX_LENGTH:
+        errors["code"] = [_("A code has at most 40 characters.")]
+    else:
+        try:
+            validate_slug(code)
+        except ValidationError as error:
+            errors["code"] = list(error.messages)
+        else:
+            if model.objects.filter(tenant=tenant, code=code).exists():
+                errors["code"] = [_("This code is already in use.")]
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = [_("A name has at most 100 characters.")]
+    return errors
+
+
+def _save_new(instance):
+    try:
+        with transaction.atomic():  # a savepoint, so the outer transaction survives a clash
+            instance.save()
+    except IntegrityError as error:
+        # A concurrent request took the code first.
+        raise ValidationError({"code": [_("This code is already in use.")]}) from error
+    return instance
+
+
+@transaction.atomic
+def bank_create(*, tenant: Tenant, actor: Member | None, code: str, name: str) -> Bank:
+    """Add a partner bank (``ICBC`` 工商银行) to the tenant."""
+    _require_tenant_admin(actor)
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = _code_and_name_errors(Bank, tenant=tenant, code=code, name=name)
+    if errors:
+        raise ValidationError(errors)
+    return _save_new(Bank(tenant=tenant, code=code, name=name))
+
+
+@transaction.atomic
+def bank_branch_create(*, tenant: Tenant, actor: Member | None, bank_id: int, code: str, name: str) -> BankBranch:
+    """Add a branch (网点) of one of the tenant's banks; imports name it by ``code``."""
+    _require_tenant_admin(actor)
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = _code_and_name_errors(BankBranch, tenant=tenant, code=code, name=name)
+    bank = Bank.objects.filter(tenant=tenant, pk=bank_id).first() if bank_id is not None else None
+    if bank is None:
+        errors["bank"] = [_("Unknown bank.")]
+    if errors:
+        raise ValidationError(errors)
+    return _save_new(BankBranch(tenant=tenant, bank=bank, code=code, name=name))

@@ -1,0 +1,11 @@
+"""`make bench`: generate a large tenant and time the services that must stay fast.
+
+Performance is measured here, on a generated tenant in its own database,
+never by timed tests (DESIGN.md, "Quality bars"):
+
+- ``database``: which database the benchmark uses and creating it;
+- ``generate``: the large tenant ``bench``, written with set-based SQL;
+- ``scenarios``: the registry of timed scenarios;
+- ``report``: statistics, the table, and the table in docs/benchmarks.md;
+- ``__main__``: the command line (``python -m salesops.bench``).
+"""

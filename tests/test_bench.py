@@ -1,0 +1,236 @@
+"""The `make bench` harness: the generated tenant's shape, and the table around the figures.
+
+The generator runs here at a tiny size; its speed, and every other figure,
+is measured by `make bench` only (no wall-clock assertions in tests).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db.models import Count, Max, Min, Sum
+from rest_framework.authtoken.models import Token
+
+from salesops.bench import report, scenarios
+from salesops.bench.database import bench_database_url
+from salesops.bench.generate import BenchSize, Quarter, bench_tenant_get_or_generate
+from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant, User
+from targets.models import Allocation, Plan, SaleRecord
+
+TINY = BenchSize(branches=2, teams_per_branch=3, agents_per_team=5, sales_per_agent=3)
+TODAY = date(2026, 11, 22)  # benchmarked quarter 2026 Q4, sale history 2026 Q3
+QUARTER_START, HISTORY_START, HISTORY_END = date(2026, 10, 1), date(2026, 7, 1), date(2026, 9, 30)
+
+
+def tenant_counts(tenant: Tenant) -> dict[str, int]:
+    return {
+        "units": OrgUnit.objects.filter(tenant=tenant).count(),
+        "members": Member.objects.filter(tenant=tenant).count(),
+        "users": User.objects.filter(tenant=tenant).count(),
+        "sales": SaleRecord.objects.filter(tenant=tenant).count(),
+        "channels": Channel.objects.filter(tenant=tenant).count(),
+        "products": Product.objects.filter(tenant=tenant).count(),
+    }
+
+
+@pytest.fixture
+def generated(org):
+    """The tiny bench tenant, generated beside tenant acme (which must stay as it is)."""
+    acme_before = tenant_counts(org.tenant)
+    lines: list[str] = []
+    bench = bench_tenant_get_or_generate(size=TINY, today=TODAY, progress=lines.append)
+    return bench, lines, acme_before
+
+
+def test_generator_builds_the_org_tree_with_correct_paths(generated):
+    # Given the tiny size 2 branches × 3 teams × 5 agents
+    bench, lines, _ = generated
+    # Then the tree has one company, the branches under it and the teams under those
+    units = {unit.pk: unit for unit in OrgUnit.objects.filter(tenant=bench.tenant)}
+    kinds = {kind: [u for u in units.values() if u.kind == kind] for kind in ("company", "branch", "team")}
+    assert [len(kinds[k]) for k in ("company", "branch", "team")] == [1, 2, 6]
+    (company,) = kinds["company"]
+    assert company.path == f"/{company.pk}/"
+    for unit in kinds["branch"] + kinds["team"]:
+        parent = units[unit.parent_id]
+        assert parent.kind == ("company" if unit.kind == "branch" else "branch")
+        assert unit.path == f"{parent.path}{unit.pk}/"
+    # And every team has 5 agents
+    per_team = Member.objects.filter(tenant=bench.tenant, role="agent").values("unit").annotate(n=Count("id"))
+    assert sorted(row["n"] for row in per_team) == [5] * 6
+    assert bench.size.agents == 30 and not bench.reused
+    # And it said what it did, step by step, with the elapsed seconds
+    assert any("users and members" in line for line in lines)
+    assert all(" s  " in line for line in lines)
+
+
+def test_generator_gives_every_agent_a_supervisor_and_every_leader_a_manager(generated):
+    bench, _, _ = generated
+    members = Member.objects.filter(tenant=bench.tenant).select_related("unit", "supervisor__unit")
+    roles = {role: n for role, n in members.values_list("role").annotate(n=Count("id")).order_by()}
+    # One company manager and one per branch, one supervisor per team, the tenant admin.
+    assert roles == {"agent": 30, "supervisor": 6, "manager": 3, "tenant_admin": 1}
+    for member in members:
+        if member.role == "agent":
+            assert member.supervisor.role == "supervisor" and member.supervisor.unit_id == member.unit_id
+        elif member.role == "supervisor" or (member.role == "manager" and member.unit.kind == "branch"):
+            assert member.supervisor.role == "manager" and member.supervisor.unit_id == member.unit.parent_id
+        else:
+            assert member.supervisor is None
+
+
+def test_generator_writes_unusable_logins_and_unique_employee_numbers(generated):
+    bench, _, _ = generated
+    users = User.objects.filter(tenant=bench.tenant)
+    assert users.count() == 40
+    assert all(user.username.startswith("bench-") for user in users)
+    assert not any(user.has_usable_password() for user in users)
+    numbers = list(Member.objects.filter(tenant=bench.tenant).exclude(role="tenant_admin").values_list("employee_no"))
+    assert len(numbers) == 39 and len(set(numbers)) == 39 and ("",) not in numbers
+
+
+def test_generator_hires_a_tenth_of_the_agents_less_than_three_months_before_the_quarter(generated):
+    bench, _, _ = generated
+    agents = Member.objects.filter(tenant=bench.tenant, role="agent")
+    new = agents.filter(hired_on__gt=HISTORY_START)  # 2026-07-01 is three months before 2026-10-01
+    assert bench.quarter == Quarter(2026, 4) and bench.history == Quarter(2026, 3)
+    assert new.count() == TINY.new_agents == 3
+    assert all(hired < QUARTER_START for hired in new.values_list("hired_on", flat=True))
+    assert agents.exclude(pk__in=new).aggregate(last=Max("hired_on"))["last"] <= QUARTER_START - timedelta(days=120)
+    # New agents are in the bottom tier; each team of 5 has one top agent, its best experienced producer.
+    assert set(new.values_list("tier", flat=True)) == {"bottom"}
+    experienced = agents.exclude(pk__in=new).annotate(premium=Sum("sales__premium", default=0))
+    for team in OrgUnit.objects.filter(tenant=bench.tenant, kind="team"):
+        best = max(experienced.filter(unit=team), key=lambda agent: (agent.premium, -agent.pk))
+        assert list(agents.filter(unit=team, tier="top")) == [best]
+
+
+def test_generator_writes_last_quarters_sales_for_agents_after_their_hire(generated):
+    bench, _, _ = generated
+    sales = SaleRecord.objects.filter(tenant=bench.tenant).select_related("member", "channel", "product")
+    assert 0 < sales.count() == bench.sales <= 30 * 6
+    span = sales.aggregate(first=Min("sold_on"), last=Max("sold_on"), low=Min("premium"), high=Max("premium"))
+    assert HISTORY_START <= span["first"] and span["last"] <= HISTORY_END
+    assert Decimal("1000.00") <= span["low"] and span["high"] <= Decimal("100000.00")
+    codes = {("agency", "health"), ("agency", "annuity"), ("group", "employer_liability")}
+    codes |= {("group", "group_annuity"), ("bancassurance", "single_premium_savings")}
+    for sale in sales:
+        assert sale.member.role == "agent" and sale.member.tenant_id == bench.tenant.pk
+        assert sale.sold_on >= sale.member.hired_on
+        assert sale.premium == sale.premium.quantize(Decimal("0.01")) and sale.policies == 1
+        assert (sale.channel.code, sale.product.code) in codes
+        assert sale.channel.tenant_id == sale.product.tenant_id == bench.tenant.pk
+        assert sale.customer_kind in {"new", "existing"} and sale.payment_mode in {"regular", "single"}
+        if sale.product.code == "single_premium_savings":
+            assert sale.payment_mode == "single"
+    assert len({sale.policy_no for sale in sales}) == bench.sales
+
+
+def test_generator_leaves_other_tenants_alone(generated, org):
+    bench, _, acme_before = generated
+    assert tenant_counts(org.tenant) == acme_before
+    assert bench.tenant.pk != org.tenant.pk
+
+
+def test_generator_reuses_a_matching_tenant_and_regenerates_on_request(generated, org):
+    # Given the generated tenant
+    bench, _, acme_before = generated
+    premiums = sorted(SaleRecord.objects.filter(tenant=bench.tenant).values_list("premium", flat=True))
+    # When it is asked for again, it is reused as it is
+    again = bench_tenant_get_or_generate(size=TINY, today=TODAY, progress=None)
+    assert again.reused and again.tenant.pk == bench.tenant.pk and again.sales == bench.sales
+    # When it is regenerated (one of its logins holding an API token), the old one is gone
+    # and the new one is the same data (fixed seed)
+    Token.objects.create(user=User.objects.filter(tenant=bench.tenant).first())
+    lines: list[str] = []
+    fresh = bench_tenant_get_or_generate(size=TINY, today=TODAY, regenerate=True, progress=lines.append)
+    assert any("deleted table by table" in line for line in lines)
+    assert not fresh.reused and fresh.tenant.pk != bench.tenant.pk
+    assert not Tenant.objects.filter(pk=bench.tenant.pk).exists()
+    assert sorted(SaleRecord.objects.filter(tenant=fresh.tenant).values_list("premium", flat=True)) == premiums
+    # When another size is asked for, the tenant is generated again at that size
+    bigger = bench_tenant_get_or_generate(size=BenchSize(1, 2, 3), today=TODAY, progress=None)
+    assert not bigger.reused and Member.objects.filter(tenant=bigger.tenant, role="agent").count() == 6
+    assert Tenant.objects.filter(slug="bench").count() == 1
+    # And tenant acme never changed
+    assert tenant_counts(org.tenant) == acme_before
+
+
+def test_bench_database_is_the_configured_one_plus_bench():
+    assert bench_database_url("postgres://postgres@127.0.0.1:5432/salesops") == (
+        "postgres://postgres@127.0.0.1:5432/salesops_bench"
+    )
+    assert bench_database_url("postgres://u:p@db/app?sslmode=require") == "postgres://u:p@db/app_bench?sslmode=require"
+    assert bench_database_url("postgres://u@db/app_bench") == "postgres://u@db/app_bench"
+
+
+def test_plan_lines_sum_exactly_to_an_odd_total():
+    total = Decimal("12345678.91")
+    lines = scenarios.channel_lines(total)
+    assert sum(line["amount"] for line in lines) == total
+    assert [line["channel"] for line in lines] == ["agency", "agency", "group", "group", "bancassurance"]
+
+
+def test_the_registry_holds_the_plan_scenarios_with_their_goals():
+    goals = {item.name: item.goal_seconds for item in scenarios.SCENARIOS}
+    assert goals["allocate_new_plan_20k_agents"] == goals["allocate_plan_20k_agents"] == 5.0
+    assert goals["override_one_agent"] is None
+
+
+def test_table_reports_percentiles_and_whether_the_goal_was_met():
+    fast = report.Row("fast", "10 agents", [0.5, 0.1, 0.2, 0.4, 0.3], rows=1200, goal_seconds=1.0)
+    slow = report.Row("slow", "10 agents", [2.0, 2.0, 2.0, 2.0, 9.0], goal_seconds=5.0)
+    skipped = report.Row("later", "—", [], goal_seconds=5.0, skipped="not written yet")
+    assert report.percentile(fast.seconds, 0.5) == 0.3
+    assert report.percentile(fast.seconds, 0.95) == pytest.approx(0.48)
+    assert (fast.met, slow.met, skipped.met) == ("yes", "**NO**", "not run")
+    table = report.render_table([fast, slow, skipped])
+    assert "| fast " in table and "1,200" in table and "`later` was not run: not written yet." in table
+
+
+def test_docs_table_is_replaced_between_the_markers_and_the_prose_kept():
+    docs = (settings.BASE_DIR / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    updated = report.docs_table_replace(docs, "| new | table |")
+    before, after = docs.split(report.DOCS_START)[0], docs.split(report.DOCS_END)[1]
+    assert updated.startswith(before) and updated.endswith(after)
+    assert "| new | table |" in updated
+    with pytest.raises(ValueError):
+        report.docs_table_replace("no markers here", "| new | table |")
+
+
+def test_the_plan_scenarios_run_on_the_generated_tenant(generated):
+    # Given the tiny tenant; when each plan scenario runs once (no timing is judged here)
+    bench, _, _ = generated
+    run = scenarios.BenchRun(bench=bench, warmups=0, runs=1)
+    first = scenarios.allocate_new_plan(run)
+    allocated = scenarios.allocate_plan(run)
+    assert first.rows == allocated.rows
+    overridden = scenarios.override_one_agent(run)
+    # Then allocation wrote its rows, the override took, and the plan is the benchmarked quarter's
+    plan = Plan.objects.get(tenant=bench.tenant)
+    assert (plan.year, plan.quarter, plan.metric) == (2026, 4, "premium")
+    assert allocated.rows == Allocation.objects.filter(tenant=bench.tenant, plan=plan).count() > 30 * 16
+    assert len(allocated.seconds) == len(overridden.seconds) == 1
+    assert Allocation.objects.filter(tenant=bench.tenant, plan=plan, overridden=True).count() == 1
+    assert sum(line.amount for line in plan.lines.all()) == plan.total == scenarios.plan_total(bench)
+
+
+def test_regenerating_the_only_tenant_empties_the_tables_at_once(db):
+    # Given a database holding nothing but the bench tenant (as the bench database does)
+    first = bench_tenant_get_or_generate(size=TINY, today=TODAY, progress=None)
+    lines: list[str] = []
+    # When it is regenerated
+    fresh = bench_tenant_get_or_generate(size=TINY, today=TODAY, regenerate=True, progress=lines.append)
+    # Then the old one went by TRUNCATE and the new one has the full shape
+    assert any("truncated" in line for line in lines)
+    assert list(Tenant.objects.values_list("pk", flat=True)) == [fresh.tenant.pk] != [first.tenant.pk]
+    assert tenant_counts(fresh.tenant) == {
+        "units": 9,
+        "members": 40,
+        "users": 40,
+        "sales": fresh.sales,
+        "channels": 3,
+        "products": 5,
+    }
+    assert User.objects.count() == 40 and fresh.sales == first.sales
