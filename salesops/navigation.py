@@ -27,6 +27,7 @@ ENTRIES = [
     NavEntry("home", _("Home"), ALL_ROLES),
     NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("targets-page", _("Targets"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
+    NavEntry("sales-page", _("Sales"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
     NavEntry("api-docs", _("API"), frozenset({Role.TENANT_ADMIN})),
 ]
 

@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from salesops import views
 from salesops.org import views as org_views
-from targets import views as target_views
+from targets.views import plans as target_views
+from targets.views import sales as sale_views
 
 api_v1 = [
     path("", include("salesops.org.urls")),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("org/", org_views.org_page, name="org-page"),
     path("targets/", target_views.plan_list_page, name="targets-page"),
+    path("targets/sales/", sale_views.sales_page, name="sales-page"),
+    path("targets/sales.xlsx", sale_views.sales_xlsx, name="sales-xlsx"),
     path("targets/plans/new/", target_views.plan_wizard_page, name="targets-plan-new"),
     path("targets/plans/<int:plan_id>/", target_views.plan_page, name="targets-plan"),
     path(

@@ -189,3 +189,29 @@ def test_agent_sees_only_their_own_row_on_a_phone(live_server, history, phone, s
     assert phone.locator('[data-action="allocate"]').count() == 0
     assert has_no_horizontal_scroll(phone)
     screenshot(phone, "targets-plan-agent-phone")
+
+
+def test_manager_imports_an_export_on_a_phone_and_reads_the_report(live_server, org, phone, screenshot, tmp_path):
+    # Given an export with two good rows and an unknown employee number
+    export = tmp_path / "承保清单.csv"
+    export.write_text(
+        "保单号,工号,业务员姓名,渠道,险种,保费(元),件数,承保日期,客户类型,缴费方式,网点代码\n"
+        f'P1,{org.agent.employee_no},甲,个险,健康险,"12,000.50",1,2026/10/08,新客户,期交,\n'
+        f"P2,{org.agent3.employee_no},乙,团险,团体年金,3000.00,1,2026-10-09,老客户,期交,\n"
+        "P3,E99999,无名,个险,健康险,5.00,1,2026/10/08,新客户,期交,\n",
+        encoding="gbk",
+    )
+    page = phone
+    log_in(page, live_server.url, org.manager.user.username, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/targets/sales/")
+    # When the manager imports it keeping the valid rows
+    page.set_input_files('input[name="file"]', str(export))
+    page.check('input[name="mode"][value="valid_rows"]')
+    page.click('[data-action="import"]')
+    # Then the report shows 2 created and row 4's unknown member, and the sales are listed
+    expect(page.locator('[data-field="created"]')).to_have_text("2")
+    expect(page.locator('table[data-table="row-errors"] tr[data-row="4"]')).to_contain_text("工号")
+    expect(page.locator('table[data-table="sales"] tbody tr')).to_have_count(2)
+    assert has_no_horizontal_scroll(page)
+    screenshot(page, "sales-import-manager-phone")

@@ -413,7 +413,7 @@ def plan_page(request, plan_id):
 # XLSX exports
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -474,7 +474,7 @@ def allocations_xlsx(request, plan_id):
         for unit, agent, employee_no, tier, month, channel, product, amount, overridden in records
     )
     content = exports.workbook_bytes(sheet_title=_("Allocations"), columns=columns, rows=rows)
-    return _xlsx_response(content, _filename(plan, "allocations"))
+    return xlsx_response(content, _filename(plan, "allocations"))
 
 
 @member_required
@@ -507,4 +507,4 @@ def attainment_xlsx(request, plan_id):
         for row in table.rows
     ]
     content = exports.workbook_bytes(sheet_title=_("Attainment"), columns=columns, rows=rows)
-    return _xlsx_response(content, _filename(plan, "attainment"))
+    return xlsx_response(content, _filename(plan, "attainment"))

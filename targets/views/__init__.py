@@ -1,0 +1,1 @@
+"""HTML pages of targets: plans (``plans.py``) and sale records (``sales.py``)."""
