@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 # Field → accepted header names. Compared after ``_normalise_header``, so
 # full-width brackets, case, spaces, underscores and dashes do not matter.
@@ -166,8 +167,6 @@ def _decode(content: bytes) -> str:
 
 
 def _xlsx_grid(content: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
         # data_only: a formula cell gives the value Excel computed and saved.
         workbook = load_workbook(io.BytesIO(content), data_only=True)

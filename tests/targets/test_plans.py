@@ -6,13 +6,15 @@ south). Last quarter (2026 Q3) they sold 60,000 / 20,000 / 20,000 / 100,000
 yuan, so branch north and branch south weigh 100,000 each.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from salesops.org.models import Member
 from targets.models import Allocation, AllocationChange, Plan
 from targets.services import plans as services
 from tests.factories import add_member
@@ -47,8 +49,6 @@ def total_of(org, plan, name=None, unit=None):
 def test_baseline_is_last_quarters_production_per_agent_times_headcount(history, api_client_for):
     # Given four experienced agents who sold 200,000.00 last quarter, and one new agent hired in August
     add_member(history.tenant, "acme-rookie", "agent", history.units["south1"])
-    from salesops.org.models import Member
-
     Member.objects.filter(user__username="acme-rookie").update(hired_on=date(2026, 8, 15))
     # When the manager asks for the Q4 baseline with new agents at 50 %
     response = api_client_for(history.manager).get(
@@ -412,10 +412,6 @@ def test_who_may_override(history, api_client_for):
 @pytest.mark.django_db(transaction=True)
 def test_two_overrides_at_once_both_land_and_the_parent_still_sums(history, api_client_for):
     # Given an allocated plan and two managers' clients
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-
     plan = one_line_plan(history)
     services.plan_allocate(tenant=history.tenant, actor=history.manager, plan=plan)
     north1 = Allocation.objects.get(plan=plan, unit=history.units["north1"], member=None, month=None)

@@ -6,6 +6,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from targets.models import SaleRecord
@@ -113,3 +115,19 @@ def test_export_holds_the_filtered_sales_in_scope(org, client):
     assert rows[0][:3] == ("保单号", "工号", "营销员")
     # Only agent's October sale: agent4 is outside the supervisor's team, November outside the filter
     assert [(row[1], row[5], row[7]) for row in rows[1:]] == [(org.agent.employee_no, 12000.5, "2026-10-01")]
+
+
+def test_the_page_costs_the_same_queries_for_3_or_30_sales(org, client):
+    client.force_login(org.manager.user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        return len(captured.captured_queries)
+
+    for day in range(1, 4):
+        sell(org, org.agent, "10.00", date(2026, 10, day))
+    few = queries()
+    for day in range(1, 28):
+        sell(org, org.agent4, "10.00", date(2026, 9, day))
+    assert queries() == few

@@ -16,6 +16,7 @@ is October's target: 60,000 for each agent, 120,000 for north-1.
 import re
 from datetime import date
 from io import BytesIO
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,8 +50,6 @@ def plan(org):
 
 
 def page(plan, **query):
-    from urllib.parse import urlencode
-
     return f"/targets/plans/{plan.pk}/" + (f"?{urlencode(query)}" if query else "")
 
 
