@@ -29,6 +29,7 @@ PLAN_LINES = [
     ("group", "group_annuity", 10),
     ("bancassurance", "single_premium_savings", 10),
 ]
+TEN_THOUSAND = Decimal(10000)
 SALE_MIX = [line for line in PLAN_LINES for _ in range(line[2] // 10)]
 
 
@@ -44,7 +45,8 @@ def seed_targets_demo(*, tenant: Tenant, rng: random.Random, today: date) -> Non
     history_start = quarter_start(*previous_quarter(year, quarter))
     _seed_sales(tenant=tenant, rng=rng, branches=branches, start=history_start, end=today)
     baseline = plan_baseline(tenant=tenant, year=year, quarter=quarter, metric="premium", ramp_up_share=Decimal("0.5"))
-    total = (baseline.baseline * Decimal("1.25")).quantize(Decimal(10000))  # a round figure, as a manager would set
+    # A round figure in 万元, as a manager would set it.
+    total = (baseline.baseline * Decimal("1.25") / TEN_THOUSAND).quantize(Decimal(1)) * TEN_THOUSAND
     parts = largest_remainder(int(total / FEN), [Fraction(weight) for _c, _p, weight in PLAN_LINES])
     plan = plan_services.plan_create(
         tenant=tenant,

@@ -93,7 +93,8 @@ def unit_drilldown(
     ``members`` narrows a team's agents (an agent sees only their own row).
     """
     months = _period_months(plan, month)
-    child_units = list(OrgUnit.objects.filter(tenant=tenant, parent=unit).order_by("path"))
+    # Siblings in the order they were created ("/1/11/" sorts before "/1/2/" by path).
+    child_units = list(OrgUnit.objects.filter(tenant=tenant, parent=unit).order_by("id"))
     unit_ids = [unit.pk] + [child.pk for child in child_units]
 
     # Targets: the month cells of the unit and its child units, and of the team's agents.

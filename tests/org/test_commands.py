@@ -128,6 +128,7 @@ def test_seed_demo_builds_the_documented_org():
     assert not sales.filter(sold_on__gt=today).exists()
     plan = Plan.objects.get(tenant=tenant, year=year, quarter=quarter, metric="premium")
     assert plan.allocated_at is not None
+    assert plan.total > 0 and plan.total % 10000 == 0  # a round figure in 万元
     agent_total = Allocation.objects.get(plan=plan, member=agent, month=None)
     assert agent_total.amount > 0
     assert (
