@@ -25,6 +25,7 @@ class NavEntry:
 
 ENTRIES = [
     NavEntry("home", _("Home"), ALL_ROLES),
+    NavEntry("activities-page", _("Work log"), frozenset({Role.AGENT, Role.SUPERVISOR})),
     NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("targets-page", _("Targets"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
     NavEntry("sales-page", _("Sales"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),

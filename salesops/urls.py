@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from activities import views as activity_views
 from salesops import views
 from salesops.org import views as org_views
 from targets.views import plans as target_views
@@ -21,6 +22,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("activities/", activity_views.log_page, name="activities-page"),
     path("org/", org_views.org_page, name="org-page"),
     path("targets/", target_views.plan_list_page, name="targets-page"),
     path("targets/sales/", sale_views.sales_page, name="sales-page"),

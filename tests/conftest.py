@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import OrgFixture, build_org
@@ -35,6 +36,19 @@ def pytest_terminal_summary(terminalreporter):
             f"Chromium was not found at {CHROMIUM}, so tests/e2e was not collected. "
             "Install it with: apt-get install chromium fonts-wqy-microhei"
         )
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Run each test with English active outside requests, whatever the test before it left.
+
+    Translation is per thread, and a request leaves its language active after
+    the response; a service called directly would then answer in the language
+    of the previous test's last request. Requests still choose their own
+    language through the middleware (cookie, then the tenant's language).
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

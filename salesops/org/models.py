@@ -33,6 +33,12 @@ class Tenant(models.Model):
         default=2,
         help_text=_("Agents may change a work log for this many days; then only a supervisor may."),
     )
+    activity_daily_cap = models.PositiveSmallIntegerField(
+        _("activity cap per item and day"),
+        default=100,
+        validators=[MinValueValidator(1)],
+        help_text=_("A work log count above this is refused as implausible."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -51,7 +51,7 @@ def tenant_create(
     time_zone: str = "Asia/Shanghai",
     language: str = "zh-hans",
 ) -> tuple[Tenant, Member]:
-    """Onboard a tenant: the tenant, its company unit, channels, products and a tenant admin."""
+    """Onboard a tenant: the tenant, its company unit, channels, products, 5311 standards and a tenant admin."""
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": [_("A tenant with this slug already exists.")]})
     tenant = Tenant(slug=slug, name=name, time_zone=time_zone, language=language)
@@ -60,6 +60,11 @@ def tenant_create(
     company = unit_create(tenant=tenant, actor=None, name=company_name or name, kind=OrgUnit.Kind.COMPANY)
     Channel.objects.bulk_create(Channel(tenant=tenant, code=code, name=label) for code, label in DEFAULT_CHANNELS)
     Product.objects.bulk_create(Product(tenant=tenant, code=code, name=label) for code, label in DEFAULT_PRODUCTS)
+    # Imported here: org is the foundation the other apps build on (activities'
+    # models import org's), so org loads without importing any of them at the top.
+    from activities.services.standards import standards_seed_defaults
+
+    standards_seed_defaults(tenant=tenant)
     admin = member_create(
         tenant=tenant,
         actor=None,

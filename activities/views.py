@@ -1,0 +1,160 @@
+"""HTML pages of activities: the agent's work log for a day (工作日志), mobile-first.
+
+The page reads through the selectors with the acting member, so it shows
+exactly what ``GET /api/v1/activities/logs/{date}/`` answers the same person.
+Writes happen in the browser through ``PUT`` on that path (static/js/activities-log.js),
+which keeps the day in the phone's storage until the server has it: the rules
+and their error messages stay in the services.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.dateparse import parse_date
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+
+from activities.models import ITEM_LABELS, ITEMS, ActivityStandard, DailyLog, Visit
+from activities.selectors.logs import daily_log_for, streak, week_days
+from activities.selectors.standards import standard_in_effect
+from activities.services.logs import log_is_locked
+from salesops.org.models import Member
+from salesops.org.selectors import tenant_today
+from salesops.views import member_required
+
+Role = Member.Role
+# The roles that keep a work log of their own (supervisors log too); the navigation offers them the page.
+LOG_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
+
+
+def _day_asked(request, today: date) -> date:
+    """Return the day ``?date=`` asks for; today when it is missing, malformed or in the future."""
+    try:
+        asked = parse_date(request.GET.get("date") or "")
+    except ValueError:  # well formed but impossible, such as 2026-02-30
+        asked = None
+    if asked is None or asked > today:
+        return today
+    return asked
+
+
+def _items(log: DailyLog | None, standard: ActivityStandard | None) -> list[dict]:
+    rows = []
+    for name in ITEMS:
+        value = getattr(log, name) if log else 0
+        target = getattr(standard, name) if standard else None
+        met = target is not None and value >= target
+        rows.append(
+            {
+                "name": name,
+                "label": ITEM_LABELS[name],
+                "value": value,
+                "standard": target,
+                "met": met,
+                # The bar's width; a count beyond the standard fills it.
+                "percent": 100 if met else round(value * 100 / target) if target else 0,
+            }
+        )
+    return rows
+
+
+def _week(days: list[dict], shown: date, today: date) -> list[dict]:
+    strip = []
+    for day in days:
+        when = day["date"]
+        if when > today:
+            state = "future"
+        elif day["met"]:
+            state = "met"
+        elif day["logged"]:
+            state = "logged"
+        elif when == today:
+            state = "open"  # today is not missed until it is over
+        else:
+            state = "missed"
+        strip.append(
+            {
+                "date": when,
+                "iso": when.isoformat(),
+                "weekday": WEEKDAYS_ABBR[when.weekday()],
+                "state": state,
+                "is_today": when == today,
+                "is_shown": when == shown,
+            }
+        )
+    return strip
+
+
+@member_required
+def log_page(request):
+    member = request.member
+    if member.role not in LOG_ROLES:
+        raise PermissionDenied
+    tenant = member.tenant
+    today = tenant_today(tenant)
+    day = _day_asked(request, today)
+    log = daily_log_for(tenant=tenant, member=member, date=day)
+    standard = standard_in_effect(tenant=tenant, tier=member.tier, on=day)
+    items = _items(log, standard)
+    visits = [{"name": v.name, "phone": v.phone, "kind": v.kind} for v in log.visits.all()] if log else []
+    week = _week(week_days(tenant=tenant, member=member, today=today), day, today)
+    for cell in week:
+        cell["state_label"] = _state_label(cell["state"])
+    # A member may change their own log for the tenant's edit window; after that the API refuses it.
+    locked = log_is_locked(tenant=tenant, date=day, today=today)
+    config = {
+        "date": day.isoformat(),
+        "api": reverse("activity-log", kwargs={"date": day}),
+        # The script sends a day kept on the phone to {apiRoot}{date}/, whichever day the page shows.
+        "apiRoot": reverse("activity-logs"),
+        # One entry per tenant, member and day: two people on one phone never mix their logs.
+        "storagePrefix": f"salesops.worklog.{tenant.pk}.{member.pk}.",
+        "cap": tenant.activity_daily_cap,
+        "locked": locked,
+        "items": [{"name": row["name"], "standard": row["standard"]} for row in items],
+        "server": {**{row["name"]: row["value"] for row in items}, "visits": visits},
+        "labels": {
+            "saving": _("Saving…"),
+            "saved": _("Saved."),
+            "pending": _("Saved on this phone; it will be sent when you are online."),
+            "resentOther": _("Sent the entry for %(date)s saved on this phone."),
+            "restored": _("Unsaved changes on this phone were restored."),
+            "invalid": _("Nothing was saved: correct the fields marked below."),
+            "failed": _("The server could not save the log (%(status)s). Try again."),
+            "denied": _("You are no longer logged in or may not change this log. Reload the page and log in."),
+            "visit": _("Visit %(number)s"),
+        },
+    }
+    context = {
+        "day": day,
+        "day_label": formats.date_format(day, "MONTH_DAY_FORMAT"),
+        "weekday": WEEKDAYS_ABBR[day.weekday()],
+        "is_today": day == today,
+        "previous_day": (day - timedelta(days=1)).isoformat(),
+        "next_day": (day + timedelta(days=1)).isoformat() if day < today else None,
+        "today": today,
+        "items": items,
+        "has_standard": standard is not None,
+        "visits": visits,
+        "visit_kinds": Visit.Kind.choices,
+        "week": week,
+        "streak": streak(tenant=tenant, member=member, today=today),
+        "locked": locked,
+        "config": config,
+    }
+    return render(request, "activities/log_page.html", context)
+
+
+def _state_label(state: str) -> str:
+    return {
+        "future": _("not yet"),
+        "met": _("standard met"),
+        "logged": _("logged, below standard"),
+        "open": _("not logged yet"),
+        "missed": _("not logged"),
+    }[state]
