@@ -112,3 +112,62 @@ class DailyLogChange(TenantOwnedModel):
         verbose_name_plural = _("work log changes")
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["tenant", "log", "changed_at"], name="activities_logchange_idx")]
+
+
+class Duty(TenantOwnedModel):
+    """A supervisor's "111" duty done for one report on one day (DESIGN.md "Activities").
+
+    Each day: a tracking call to every direct report, one coaching session
+    (陪访 / 辅导) and one spot-check call-back to a customer a report visited
+    yesterday. A spot-check names the visit and records its outcome; "not
+    verified" flags the visit's log for review.
+    """
+
+    class Kind(models.TextChoices):
+        TRACKING_CALL = "tracking_call", _("Tracking call")
+        COACHING = "coaching", _("Coaching")
+        SPOT_CHECK = "spot_check", _("Spot-check call-back")
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Done")
+        VERIFIED = "verified", _("Verified")
+        NOT_VERIFIED = "not_verified", _("Not verified")
+        UNREACHABLE = "unreachable", _("Unreachable")
+
+    supervisor = models.ForeignKey(Member, on_delete=models.CASCADE, db_index=False, related_name="duties_done")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, db_index=False, related_name="duties_received")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.DONE)
+    notes = models.CharField(_("notes"), max_length=1000, blank=True)
+    # The visit a spot-check called back (spot-checks only).
+    visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["-date", "id"]
+        constraints = [
+            # One duty of a kind per supervisor, report and day: recording it again replaces it.
+            models.UniqueConstraint(
+                fields=["tenant", "supervisor", "member", "kind", "date"], name="activities_duty_uniq"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "supervisor", "date"], name="activities_duty_sup_day_idx")]
+
+
+class ActivityPoints(TenantOwnedModel):
+    """Points per work-log item for the hero board (英雄榜); tenant-set, one row per tenant."""
+
+    phone_appointments = models.PositiveSmallIntegerField(ITEM_LABELS["phone_appointments"], default=1)
+    sales_interviews = models.PositiveSmallIntegerField(ITEM_LABELS["sales_interviews"], default=3)
+    recruiting_interviews = models.PositiveSmallIntegerField(ITEM_LABELS["recruiting_interviews"], default=3)
+    new_prospects = models.PositiveSmallIntegerField(ITEM_LABELS["new_prospects"], default=2)
+    referrals = models.PositiveSmallIntegerField(ITEM_LABELS["referrals"], default=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("activity points")
+        verbose_name_plural = _("activity points")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="activities_points_tenant_uniq")]

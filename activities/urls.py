@@ -4,7 +4,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from activities.apis import logs, standards
+from activities.apis import duties, leaderboard, logs, reviews, standards
 
 
 class IsoDateConverter:
@@ -36,4 +36,10 @@ urlpatterns = [
         name="activity-member-log-history",
     ),
     path("standards/", standards.StandardListCreateApi.as_view(), name="activity-standards"),
+    path("leaderboard/", leaderboard.LeaderboardApi.as_view(), name="activity-leaderboard"),
+    path("points/", leaderboard.PointsApi.as_view(), name="activity-points"),
+    path("reviews/weekly/", reviews.WeeklyReviewApi.as_view(), name="activity-review-weekly"),
+    path("reviews/monthly/", reviews.MonthlyReviewApi.as_view(), name="activity-review-monthly"),
+    path("duties/", duties.DutyListCreateApi.as_view(), name="activity-duties"),
+    path("duties/checklist/", duties.DutyChecklistApi.as_view(), name="activity-duty-checklist"),
 ]

@@ -1,4 +1,4 @@
-"""HTML pages of activities: the agent's work log for a day (工作日志), mobile-first.
+"""HTML pages of activities: the agent's work log (工作日志) and the supervisor's morning review, mobile-first.
 
 The page reads through the selectors with the acting member, so it shows
 exactly what ``GET /api/v1/activities/logs/{date}/`` answers the same person.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats
@@ -19,12 +20,14 @@ from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
-from activities.models import ITEM_LABELS, ITEMS, ActivityStandard, DailyLog, Visit
+from activities.models import ITEM_LABELS, ITEMS, ActivityStandard, DailyLog, Duty, Visit
+from activities.selectors.duties import checklist_111, direct_reports, team_today
 from activities.selectors.logs import daily_log_for, streak, week_days
 from activities.selectors.standards import standard_in_effect
+from activities.services.duties import spot_check_proposal
 from activities.services.logs import log_is_locked
 from salesops.org.models import Member
-from salesops.org.selectors import tenant_today
+from salesops.org.selectors import access_member_by_id, tenant_today
 from salesops.views import member_required
 
 Role = Member.Role
@@ -158,3 +161,75 @@ def _state_label(state: str) -> str:
         "open": _("not logged yet"),
         "missed": _("not logged"),
     }[state]
+
+
+def _team_supervisor(request, member: Member) -> tuple[Member, bool]:
+    """Return whose morning review the page shows, and whether the viewer may record duties on it.
+
+    A supervisor sees their own and records on it. A manager or tenant admin
+    may open a supervisor's page in their scope with ``?supervisor=<id>``, to
+    read it only: duties are recorded by the supervisor who did them.
+    """
+    if member.role == Role.SUPERVISOR and not request.GET.get("supervisor"):
+        return member, True
+    if member.role not in (Role.MANAGER, Role.TENANT_ADMIN, Role.SUPERVISOR) or not request.GET.get("supervisor"):
+        raise PermissionDenied
+    supervisor = access_member_by_id(tenant=member.tenant, actor=member, id=request.GET["supervisor"])
+    if supervisor.role != Role.SUPERVISOR:
+        raise Http404(_("Not found."))
+    return supervisor, supervisor.pk == member.pk
+
+
+@member_required
+def team_page(request):
+    """The supervisor's morning review (二次早会): the team today, yesterday's totals and the 111 checklist."""
+    supervisor, can_record = _team_supervisor(request, request.member)
+    tenant = supervisor.tenant
+    today = tenant_today(tenant)
+    yesterday = today - timedelta(days=1)
+    reports = direct_reports(tenant=tenant, supervisor=supervisor)
+    team = team_today(tenant=tenant, supervisor=supervisor, date=today, reports=reports)
+    checklist = checklist_111(tenant=tenant, supervisor=supervisor, date=today, reports=reports)
+    called = set(checklist["tracking_calls"]["called"])
+    for row in team["members"]:
+        row["called"] = row["member"].pk in called
+        for item in row["items"]:
+            item["label"] = ITEM_LABELS[item["name"]]
+    proposal = None
+    if not checklist["spot_check"]:
+        proposal = spot_check_proposal(tenant=tenant, supervisor=supervisor, date=today)
+    spot_check = checklist["spot_check_duty"]
+    context = {
+        "supervisor": supervisor,
+        "can_record": can_record,
+        "today": today,
+        "day_label": formats.date_format(today, "MONTH_DAY_FORMAT"),
+        "weekday": WEEKDAYS_ABBR[today.weekday()],
+        "yesterday": yesterday,
+        "team": team,
+        "reports": reports,
+        "yesterday_totals": [
+            {"name": item, "label": ITEM_LABELS[item], "value": team["yesterday"][item]} for item in ITEMS
+        ],
+        "checklist": checklist,
+        "coaching": checklist["coaching_duty"],
+        "spot_check": spot_check,
+        "spot_check_outcome": Duty.Outcome(spot_check.outcome).label if spot_check else "",
+        "proposal": proposal,
+        "outcomes": [
+            (Duty.Outcome.VERIFIED, Duty.Outcome.VERIFIED.label),
+            (Duty.Outcome.NOT_VERIFIED, Duty.Outcome.NOT_VERIFIED.label),
+            (Duty.Outcome.UNREACHABLE, Duty.Outcome.UNREACHABLE.label),
+        ],
+        "config": {
+            "api": reverse("activity-duties"),
+            "date": today.isoformat(),
+            "labels": {
+                "saving": _("Saving…"),
+                "invalid": _("Nothing was saved: correct the fields marked below."),
+                "failed": _("The server could not save the duty (%(status)s). Try again."),
+                "denied": _("You are no longer logged in or may not record this duty. Reload the page and log in."),
+            },
+        },
+    }
+    return render(request, "activities/team_page.html", context)

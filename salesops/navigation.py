@@ -26,6 +26,13 @@ class NavEntry:
 ENTRIES = [
     NavEntry("home", _("Home"), ALL_ROLES),
     NavEntry("activities-page", _("Work log"), frozenset({Role.AGENT, Role.SUPERVISOR})),
+    NavEntry("activities-team-page", _("Morning review"), frozenset({Role.SUPERVISOR})),
+    NavEntry(
+        "activities-hero-board",
+        _("Hero board"),
+        frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.TENANT_ADMIN}),
+    ),
+    NavEntry("activities-reviews", _("Reviews"), frozenset({Role.SUPERVISOR, Role.MANAGER, Role.TENANT_ADMIN})),
     NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("targets-page", _("Targets"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
     NavEntry("sales-page", _("Sales"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from activities import review_pages as activity_review_pages
 from activities import views as activity_views
 from salesops import views
 from salesops.org import views as org_views
@@ -23,6 +24,11 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("activities/", activity_views.log_page, name="activities-page"),
+    path("activities/hero-board/", activity_review_pages.hero_board_page, name="activities-hero-board"),
+    path("activities/reviews/", activity_review_pages.reviews_page, name="activities-reviews"),
+    path("activities/reviews/weekly.xlsx", activity_review_pages.weekly_xlsx, name="activities-reviews-weekly-xlsx"),
+    path("activities/reviews/monthly.xlsx", activity_review_pages.monthly_xlsx, name="activities-reviews-monthly-xlsx"),
+    path("activities/team/", activity_views.team_page, name="activities-team-page"),
     path("org/", org_views.org_page, name="org-page"),
     path("targets/", target_views.plan_list_page, name="targets-page"),
     path("targets/sales/", sale_views.sales_page, name="sales-page"),
