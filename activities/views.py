@@ -19,6 +19,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import ITEM_LABELS, ITEMS, ActivityStandard, DailyLog, Duty, Visit
 from activities.selectors.duties import checklist_111, direct_reports, team_today
@@ -110,6 +111,11 @@ def log_page(request):
         cell["state_label"] = _state_label(cell["state"])
     # A member may change their own log for the tenant's edit window; after that the API refuses it.
     locked = log_is_locked(tenant=tenant, date=day, today=today)
+    streak_days = streak(tenant=tenant, member=member, today=today)
+    # The streak counts today only once today meets the standard, so the page can
+    # update it after a save without asking the server again.
+    today_met = any(cell["date"] == today and cell["state"] == "met" for cell in week)
+    days_before_today = streak_days - 1 if today_met else streak_days
     config = {
         "date": day.isoformat(),
         "api": reverse("activity-log", kwargs={"date": day}),
@@ -131,7 +137,11 @@ def log_page(request):
             "failed": _("The server could not save the log (%(status)s). Try again."),
             "denied": _("You are no longer logged in or may not change this log. Reload the page and log in."),
             "visit": _("Visit %(number)s"),
+            # The streak as it reads once today's save meets the standard, and as it reads if it does not.
+            "streakIfMet": _streak_text(days_before_today + 1),
+            "streakIfNotMet": _streak_text(days_before_today),
         },
+        "isToday": day == today,
     }
     context = {
         "day": day,
@@ -146,11 +156,17 @@ def log_page(request):
         "visits": visits,
         "visit_kinds": Visit.Kind.choices,
         "week": week,
-        "streak": streak(tenant=tenant, member=member, today=today),
+        "streak": streak_days,
         "locked": locked,
         "config": config,
     }
     return render(request, "activities/log_page.html", context)
+
+
+def _streak_text(days: int) -> str:
+    return ngettext("Standard met %(counter)s day in a row", "Standard met %(counter)s days in a row", days) % {
+        "counter": days
+    }
 
 
 def _state_label(state: str) -> str:

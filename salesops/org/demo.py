@@ -198,9 +198,12 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
     # (a password hash costs a deliberate few hundred milliseconds).
     User.objects.filter(tenant=tenant).update(password=make_password(password))
 
-    from targets.demo import seed_targets_demo  # the org app is the base; the demo's facts live above it
+    # The org app is the base; the demo's facts live in the apps above it.
+    from activities.demo import seed_activities_demo
+    from targets.demo import seed_targets_demo
 
     seed_targets_demo(tenant=tenant, rng=rng, today=today)
+    seed_activities_demo(tenant=tenant, rng=rng, today=today)
     return tenant, True
 
 

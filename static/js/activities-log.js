@@ -265,6 +265,9 @@
     cell.classList.remove("met", "logged", "missed", "open");
     cell.classList.add(state);
     cell.dataset.state = state;
+    // Today counts towards the streak only while it meets the standard.
+    const streakLine = document.querySelector('[data-field="streak"]');
+    if (config.isToday && streakLine) streakLine.textContent = met ? labels.streakIfMet : labels.streakIfNotMet;
   }
 
   /* Send the pending copy stored under `key` until the server has the latest one; return how it ended. */

@@ -89,9 +89,12 @@ def test_agent_logs_a_day_goes_offline_and_the_page_resends_it(live_server, org,
     assert has_no_horizontal_scroll(page)
 
     # When they save
+    expect(page.locator('[data-field="streak"]')).to_have_text("连续达标 0 天")
     page.click('[data-action="save"]')
     # Then the page says it is saved, the phone's copy is gone and the server holds the day
     expect(status).to_have_attribute("data-state", "saved")
+    # And today, meeting 5311, now counts in the streak without a reload
+    expect(page.locator('[data-field="streak"]')).to_have_text("连续达标 1 天")
     assert stored(page, key) is None
     log = DailyLog.objects.get(tenant=org.tenant, member=agent, date=today)
     assert counts_of(log) == {

@@ -129,6 +129,13 @@ def test_seed_demo_builds_the_documented_org():
     plan = Plan.objects.get(tenant=tenant, year=year, quarter=quarter, metric="premium")
     assert plan.allocated_at is not None
     assert plan.total > 0 and plan.total % 10000 == 0  # a round figure in 万元
+    # Four weeks of work logs with visits, today left for the demo user to log
+    from activities.models import DailyLog, Visit
+
+    logs = DailyLog.objects.filter(tenant=tenant)
+    assert logs.filter(member=agent, date__gte=today - timezone.timedelta(days=28)).count() >= 14
+    assert not logs.filter(date__gte=today).exists()
+    assert Visit.objects.filter(tenant=tenant, log__member=agent).exists()
     agent_total = Allocation.objects.get(plan=plan, member=agent, month=None)
     assert agent_total.amount > 0
     assert (
