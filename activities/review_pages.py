@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -135,12 +134,6 @@ def reviews_page(request):
     return render(request, "activities/reviews.html", context)
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _item_columns() -> list[exports.Column]:
     return [exports.Column(str(ITEM_LABELS[item]), exports.COUNT_FORMAT, width=12) for item in ITEMS]
 
@@ -173,7 +166,7 @@ def weekly_xlsx(request):
         for row in weekly["rows"]
     ]
     content = exports.workbook_bytes(sheet_title=_("Weekly summary"), columns=columns, rows=rows)
-    return _xlsx(content, f"weekly-summary-{unit.pk}-{weekly['start'].isoformat()}.xlsx")
+    return exports.xlsx_response(content, f"weekly-summary-{unit.pk}-{weekly['start'].isoformat()}.xlsx")
 
 
 @member_required
@@ -204,4 +197,4 @@ def monthly_xlsx(request):
         for row in monthly["rows"]
     ]
     content = exports.workbook_bytes(sheet_title=_("Activity and results"), columns=columns, rows=rows)
-    return _xlsx(content, f"activity-results-{unit.pk}-{year:04d}-{month:02d}.xlsx")
+    return exports.xlsx_response(content, f"activity-results-{unit.pk}-{year:04d}-{month:02d}.xlsx")

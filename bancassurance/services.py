@@ -8,22 +8,21 @@ reported exactly like one that does not exist.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bancassurance.models import Bank, BankBranch
 from salesops.org.models import Member, Tenant
+from salesops.org.services import require_tenant_admin
 
 CODE_MAX_LENGTH = 40
 NAME_MAX_LENGTH = 100
 
 
 def _require_tenant_admin(actor: Member | None) -> None:
-    # actor None is the platform operator (management commands, seeding).
-    if actor is not None and actor.role != Member.Role.TENANT_ADMIN:
-        raise PermissionDenied(_("Only a tenant admin may change banks and bank branches."))
+    require_tenant_admin(actor, _("Only a tenant admin may change banks and bank branches."))
 
 
 def _code_and_name_errors(model, *, tenant: Tenant, code: str, name: str) -> dict[str, list[str]]:

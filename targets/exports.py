@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -27,6 +28,13 @@ class Column:
     header: str
     number_format: str | None = None  # None: written as it is (text)
     width: int = 14
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """Answer ``content`` as an XLSX download named ``filename``."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def amount_format(metric: str) -> str:

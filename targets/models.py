@@ -142,10 +142,6 @@ class Allocation(TenantOwnedModel):
             models.Index(fields=["tenant", "plan", "member"], name="targets_alloc_member_idx"),
         ]
 
-    @property
-    def is_total(self) -> bool:
-        return self.month is None
-
 
 class AllocationChange(TenantOwnedModel):
     """The history of a plan's allocations: who changed what, when, old → new."""

@@ -17,8 +17,11 @@ def quarter_start(year: int, quarter: int) -> date:
 
 def quarter_end(year: int, quarter: int) -> date:
     """Return the quarter's last day."""
-    next_year, next_quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return quarter_start(next_year, next_quarter) - timedelta(days=1)
+    return quarter_start(*next_quarter(year, quarter)) - timedelta(days=1)
+
+
+def next_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
 def previous_quarter(year: int, quarter: int) -> tuple[int, int]:

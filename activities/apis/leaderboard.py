@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activities.apis.serializers import ItemCountsSerializer
 from activities.models import ITEMS
 from activities.selectors import leaderboard as selectors
 from activities.services import points as services
@@ -15,12 +16,8 @@ from salesops.api.views import MemberAPIMixin
 from salesops.org.selectors import tenant_today
 
 
-class PointsSerializer(serializers.Serializer):
-    phone_appointments = serializers.IntegerField()
-    sales_interviews = serializers.IntegerField()
-    recruiting_interviews = serializers.IntegerField()
-    new_prospects = serializers.IntegerField()
-    referrals = serializers.IntegerField()
+class PointsSerializer(ItemCountsSerializer):
+    """The tenant's points per item."""
 
 
 class BoardRowSerializer(PointsSerializer):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities.apis.leaderboard import PointsSerializer
+from activities.apis.serializers import ItemCountsSerializer
 from activities.selectors import reviews as selectors
 from salesops.api.views import MemberAPIMixin
 from salesops.org.selectors import access_member_by_id, access_unit_by_id, tenant_today
@@ -19,12 +20,7 @@ from salesops.org.selectors import access_member_by_id, access_unit_by_id, tenan
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class ItemTotalsSerializer(serializers.Serializer):
-    phone_appointments = serializers.IntegerField()
-    sales_interviews = serializers.IntegerField()
-    recruiting_interviews = serializers.IntegerField()
-    new_prospects = serializers.IntegerField()
-    referrals = serializers.IntegerField()
+class ItemTotalsSerializer(ItemCountsSerializer):
     days_logged = serializers.IntegerField()
     policies = serializers.IntegerField()
 

@@ -6,14 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 
 from activities.models import ITEMS, DailyLog, DailyLogChange, Visit
 from activities.selectors.standards import meets_standard, standard_on, standards_for_tier
 from salesops.org.models import Member, Tenant
-from salesops.org.selectors import access_member_by_id
-from salesops.tenancy import get_in_scope_or_404, member_scope_q
+from salesops.tenancy import member_scope_q
 
 # How many days a streak reads per query while walking back.
 STREAK_CHUNK_DAYS = 62
@@ -69,19 +66,6 @@ def daily_log_list(*, tenant: Tenant, actor: Member, filters: dict | None = None
     if filters.get("to"):
         queryset = queryset.filter(date__lte=filters["to"])
     return queryset
-
-
-def access_daily_log_by_id(*, tenant: Tenant, actor: Member, id) -> DailyLog:
-    return get_in_scope_or_404(daily_log_list(tenant=tenant, actor=actor), id)
-
-
-def access_member_daily_log(*, tenant: Tenant, actor: Member, member_id, date: date) -> DailyLog:
-    """Return the log of member ``member_id`` on ``date``; 404 alike for a member out of scope and no log."""
-    member = access_member_by_id(tenant=tenant, actor=actor, id=member_id)
-    log = daily_log_for(tenant=tenant, member=member, date=date)
-    if log is None:
-        raise Http404(_("Not found."))
-    return log
 
 
 def log_history(*, tenant: Tenant, log: DailyLog) -> QuerySet[DailyLogChange]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import ActivityStandard
 from activities.services.logs import whole_number
-from salesops.org.models import Member, OrgUnit, Tenant
+from salesops.org.models import Member, Tenant
 
 # "5311" (seed 002): 5 phone appointments, 3 sales interviews, 1 recruiting
 # interview, 1 new prospect a day; referrals have no standard.
@@ -28,9 +28,7 @@ DEFAULT_EFFECTIVE_FROM = date(2000, 1, 1)
 
 def require_standard_setter(actor: Member | None) -> None:
     """Standards are the company's: tenant admins and company-level managers set them."""
-    if actor is None or actor.role == Member.Role.TENANT_ADMIN:
-        return
-    if actor.role == Member.Role.MANAGER and actor.unit.kind == OrgUnit.Kind.COMPANY:
+    if actor is None or actor.sets_company_policy:
         return
     raise PermissionDenied(_("Only a tenant admin or a company-level manager may set activity standards."))
 

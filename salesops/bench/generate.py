@@ -30,7 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
@@ -41,6 +41,7 @@ from django.utils import timezone
 from salesops.org import services
 from salesops.org.demo import GIVEN_NAMES, SURNAMES
 from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant, User
+from targets import quarters
 from targets.models import SaleRecord
 
 BENCH_SLUG = "bench"
@@ -106,23 +107,24 @@ class Quarter:
     year: int
     quarter: int
 
+    # The arithmetic is targets/quarters.py's; this only carries a quarter around.
     @classmethod
     def of(cls, day: date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
+        return cls(*quarters.quarter_of(day))
 
     @property
     def start(self) -> date:
-        return date(self.year, 3 * (self.quarter - 1) + 1, 1)
+        return quarters.quarter_start(self.year, self.quarter)
 
     @property
     def end(self) -> date:
-        return self.next().start - timedelta(days=1)
+        return quarters.quarter_end(self.year, self.quarter)
 
     def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.quarter == 4 else Quarter(self.year, self.quarter + 1)
+        return Quarter(*quarters.next_quarter(self.year, self.quarter))
 
     def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.quarter == 1 else Quarter(self.year, self.quarter - 1)
+        return Quarter(*quarters.previous_quarter(self.year, self.quarter))
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter}"

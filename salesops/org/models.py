@@ -175,6 +175,16 @@ class Member(TenantOwnedModel):
         return self.role in SUBTREE_ROLES
 
     @property
+    def sets_company_policy(self) -> bool:
+        """Return whether this member sets what is the company's: plans, standards, points.
+
+        Tenant admins do, and managers of the company unit (not a branch's manager).
+        """
+        if self.role == Member.Role.TENANT_ADMIN:
+            return True
+        return self.role == Member.Role.MANAGER and self.unit.kind == OrgUnit.Kind.COMPANY
+
+    @property
     def leads_others(self) -> bool:
         """Return whether this member's scope holds other people (org page, headcount)."""
         return self.role in LEADING_ROLES

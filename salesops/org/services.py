@@ -11,10 +11,10 @@ from datetime import date
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant, User
+from salesops.org.selectors import tenant_today
 
 # Seeded for every new tenant (DESIGN.md glossary and API.md codes).
 DEFAULT_CHANNELS = [
@@ -34,10 +34,10 @@ DEFAULT_PRODUCTS = [
 KIND_RANK: dict[str, int] = {OrgUnit.Kind.COMPANY: 0, OrgUnit.Kind.BRANCH: 1, OrgUnit.Kind.TEAM: 2}
 
 
-def _require_tenant_admin(actor: Member | None) -> None:
-    # actor None is the platform operator (management commands), who may do anything.
+def require_tenant_admin(actor: Member | None, message: str | None = None) -> None:
+    """Refuse anyone but a tenant admin; ``actor=None`` is the platform operator (commands), who may."""
     if actor is not None and actor.role != Member.Role.TENANT_ADMIN:
-        raise PermissionDenied(_("Only a tenant admin may change the organisation."))
+        raise PermissionDenied(message or _("Only a tenant admin may change the organisation."))
 
 
 @transaction.atomic
@@ -80,7 +80,7 @@ def tenant_create(
 @transaction.atomic
 def unit_create(*, tenant: Tenant, actor: Member | None, name: str, kind: str, parent_id: int | None = None) -> OrgUnit:
     """Create an org unit under ``parent_id`` (a unit of the same tenant)."""
-    _require_tenant_admin(actor)
+    require_tenant_admin(actor)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("This field is required.")]})
@@ -133,7 +133,7 @@ def member_create(
     active: bool = True,
 ) -> Member:
     """Create a login and its membership in ``tenant``."""
-    _require_tenant_admin(actor)
+    require_tenant_admin(actor)
     errors: dict[str, list[str]] = {}
     unit = OrgUnit.objects.filter(tenant=tenant, pk=unit_id).first() if unit_id is not None else None
     if unit is None:
@@ -149,7 +149,7 @@ def member_create(
         errors["role"] = [_("Unknown role.")]
     if tier not in Member.Tier.values:
         errors["tier"] = [_("Unknown tier.")]
-    if hired_on is not None and hired_on > timezone.localdate():
+    if hired_on is not None and hired_on > tenant_today(tenant):
         errors["hired_on"] = [_("The hire date cannot be in the future.")]
     if User.objects.filter(username=username).exists():
         errors["username"] = [_("This username is already taken.")]
@@ -189,7 +189,7 @@ def member_create(
 
 
 def _reference_create(model, *, tenant: Tenant, actor: Member | None, code: str, name: str):
-    _require_tenant_admin(actor)
+    require_tenant_admin(actor)
     errors = {}
     if not code:
         errors["code"] = [_("This field is required.")]

@@ -48,11 +48,6 @@ class Attainment:
             return None
         return ((self.actual - self.expected) / self.expected).quantize(RATIO, ROUND_HALF_UP)
 
-    @property
-    def gap(self) -> Decimal:
-        """Return how far the actual is from the target (positive: still to do)."""
-        return self.target - self.actual
-
 
 def expected_to_date(month_targets: dict[int, Decimal], *, year: int, as_of: date) -> Decimal:
     """Return the target due by ``as_of`` from per-month targets (pro rata inside the current month)."""

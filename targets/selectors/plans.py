@@ -158,10 +158,6 @@ def allocation_history(*, tenant: Tenant, allocation: Allocation) -> QuerySet[Al
     )
 
 
-def plan_history(*, tenant: Tenant, plan: Plan) -> QuerySet[AllocationChange]:
-    return AllocationChange.objects.filter(tenant=tenant, plan=plan).select_related("changed_by", "unit", "member")
-
-
 def plan_month_totals(plan: Plan) -> list[tuple[int, Decimal]]:
     """Return the plan's total per month, split by its month weights to the fen (or policy)."""
     parts = largest_remainder(to_units(plan.total, plan.metric), [Fraction(weight) for weight in plan.month_weights])

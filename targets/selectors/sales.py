@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from salesops.org.models import Member, Tenant
-from salesops.tenancy import get_in_scope_or_404, member_scope_q
+from salesops.tenancy import member_scope_q
 from targets.models import SaleRecord
 
 
@@ -32,7 +32,3 @@ def sale_record_list(*, tenant: Tenant, actor: Member, filters: dict | None = No
     if filters.get("product"):
         queryset = queryset.filter(product__code=filters["product"])
     return queryset
-
-
-def access_sale_record_by_id(*, tenant: Tenant, actor: Member, id) -> SaleRecord:
-    return get_in_scope_or_404(sale_record_list(tenant=tenant, actor=actor), id)

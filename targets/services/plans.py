@@ -26,20 +26,16 @@ HUNDRED = Decimal(100)
 
 def require_planner(actor: Member | None) -> None:
     """Plans are the company's: tenant admins and company-level managers set them."""
-    if actor is None or actor.role == Member.Role.TENANT_ADMIN:
-        return
-    if actor.role == Member.Role.MANAGER and actor.unit.kind == OrgUnit.Kind.COMPANY:
+    if actor is None or actor.sets_company_policy:
         return
     raise PermissionDenied(_("Only a tenant admin or a company-level manager may set plans."))
 
 
 def _require_overrider(actor: Member | None, allocation: Allocation) -> None:
     """Company planners override anything; a branch manager the units and agents below their branch."""
-    if actor is None or actor.role == Member.Role.TENANT_ADMIN:
+    if actor is None or actor.sets_company_policy:
         return
     if actor.role == Member.Role.MANAGER:
-        if actor.unit.kind == OrgUnit.Kind.COMPANY:
-            return
         below = allocation.unit.path.startswith(actor.unit.path) and allocation.unit_id != actor.unit_id
         if allocation.member_id is not None or below:
             return
@@ -279,7 +275,7 @@ def _reallocate(*, tenant: Tenant, plan: Plan, error_field: str = "amount") -> i
         raise ValidationError({error_field: [str(conflict)]}) from conflict
 
     _write_rows(tenant=tenant, plan=locked, rows=result.rows, metric=metric)
-    Plan.objects.filter(pk=locked.pk).update(allocated_at=timezone.now())
+    Plan.objects.filter(tenant=tenant, pk=locked.pk).update(allocated_at=timezone.now())
     return len(result.rows)
 
 
@@ -401,7 +397,7 @@ def allocation_override(
     old_amount = allocation.amount
     if amount is None:
         kind = AllocationChange.Kind.CLEAR
-        Allocation.objects.filter(pk=allocation.pk).update(overridden=False)
+        Allocation.objects.filter(tenant=tenant, pk=allocation.pk).update(overridden=False)
     else:
         errors: dict[str, list[str]] = {}
         number = _decimal(amount, "amount", errors)
@@ -421,7 +417,7 @@ def allocation_override(
                 }
             )
         kind = AllocationChange.Kind.OVERRIDE
-        Allocation.objects.filter(pk=allocation.pk).update(overridden=True, amount=number)
+        Allocation.objects.filter(tenant=tenant, pk=allocation.pk).update(overridden=True, amount=number)
     _reallocate(tenant=tenant, plan=plan)
     allocation.refresh_from_db()
     AllocationChange.objects.create(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, numberformat
@@ -30,7 +30,7 @@ from salesops.org.models import Member, OrgUnit
 from salesops.views import member_required
 from targets import exports, figures
 from targets.models import AllocationChange, Plan
-from targets.quarters import quarter_of
+from targets.quarters import next_quarter, quarter_of
 from targets.selectors import plans as plan_selectors
 from targets.selectors.attainment import Attainment, member_attainment, unit_drilldown
 from targets.services.plans import require_planner
@@ -250,11 +250,6 @@ def plan_list_page(request):
     return render(request, "targets/plan_list.html", {"rows": rows, "can_plan": is_planner(actor)})
 
 
-def _next_quarter(day: date) -> tuple[int, int]:
-    year, quarter = quarter_of(day)
-    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-
-
 @member_required
 def plan_wizard_page(request):
     actor = request.member
@@ -262,7 +257,7 @@ def plan_wizard_page(request):
         message = _("Only a tenant admin or a company-level manager may set plans.")
         return render(request, "targets/forbidden.html", {"message": message}, status=403)
     tenant = actor.tenant
-    year, quarter = _next_quarter(org_selectors.tenant_today(tenant))
+    year, quarter = next_quarter(*quarter_of(org_selectors.tenant_today(tenant)))
     labels = {
         "months": {month: month_name(month) for month in range(1, 13)},
         "line": _("Line %(number)s"),
@@ -413,12 +408,6 @@ def plan_page(request, plan_id):
 # XLSX exports
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _filename(plan: Plan, what: str) -> str:
     return f"plan-{plan.year}-Q{plan.quarter}-{plan.metric}-{what}.xlsx"
 
@@ -474,7 +463,7 @@ def allocations_xlsx(request, plan_id):
         for unit, agent, employee_no, tier, month, channel, product, amount, overridden in records
     )
     content = exports.workbook_bytes(sheet_title=_("Allocations"), columns=columns, rows=rows)
-    return xlsx_response(content, _filename(plan, "allocations"))
+    return exports.xlsx_response(content, _filename(plan, "allocations"))
 
 
 @member_required
@@ -507,4 +496,4 @@ def attainment_xlsx(request, plan_id):
         for row in table.rows
     ]
     content = exports.workbook_bytes(sheet_title=_("Attainment"), columns=columns, rows=rows)
-    return xlsx_response(content, _filename(plan, "attainment"))
+    return exports.xlsx_response(content, _filename(plan, "attainment"))

@@ -21,7 +21,7 @@ from targets import exports
 from targets.models import SaleRecord
 from targets.selectors.sales import sale_record_list
 from targets.services import sales as services
-from targets.views.plans import TARGET_ROLES, format_number, xlsx_response
+from targets.views.plans import TARGET_ROLES, format_number
 
 PAGE_SIZE = 50
 # The report names a field as the file's column does.
@@ -175,4 +175,4 @@ def sales_xlsx(request):
         for policy_no, employee_no, name, channel, product, premium, policies, sold_on, kind, mode, branch in records
     )
     content = exports.workbook_bytes(sheet_title=_("Sale records"), columns=columns, rows=rows)
-    return xlsx_response(content, "sales.xlsx")
+    return exports.xlsx_response(content, "sales.xlsx")
