@@ -27,6 +27,7 @@ from activities.selectors.logs import daily_log_for, streak, week_days
 from activities.selectors.standards import standard_in_effect
 from activities.services.duties import spot_check_proposal
 from activities.services.logs import log_is_locked
+from dashboards.selectors.alerts import coaching_tasks
 from salesops.org.models import Member
 from salesops.org.selectors import access_member_by_id, tenant_today
 from salesops.views import member_required
@@ -229,6 +230,8 @@ def team_page(request):
         ],
         "checklist": checklist,
         "coaching": checklist["coaching_duty"],
+        # Coaching due from alerts (no policy / low activity): the 111 list's coaching candidates.
+        "coaching_tasks": coaching_tasks(tenant=tenant, supervisor=supervisor),
         "spot_check": spot_check,
         "spot_check_outcome": Duty.Outcome(spot_check.outcome).label if spot_check else "",
         "proposal": proposal,

@@ -33,6 +33,7 @@ ENTRIES = [
         frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.TENANT_ADMIN}),
     ),
     NavEntry("activities-reviews", _("Reviews"), frozenset({Role.SUPERVISOR, Role.MANAGER, Role.TENANT_ADMIN})),
+    NavEntry("alerts-page", _("Alerts"), LEADING_ROLES | {Role.AGENT}),
     NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("targets-page", _("Targets"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
     NavEntry("sales-page", _("Sales"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
@@ -54,4 +55,10 @@ def navigation(request):
             member = request.member = resolve_member(request.user)
         except NotAMember:
             return {"nav_entries": []}
-    return {"member": member, "nav_entries": entries_for(member.role)}
+    entries = entries_for(member.role)
+    unread = 0
+    if any(entry["name"] == "alerts-page" for entry in entries):
+        from dashboards.selectors.alerts import unread_count
+
+        unread = unread_count(tenant=member.tenant, member=member)
+    return {"member": member, "nav_entries": entries, "alerts_unread": unread}

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from activities import review_pages as activity_review_pages
 from activities import views as activity_views
+from dashboards import views as alert_views
 from salesops import views
 from salesops.org import views as org_views
 from targets.views import plans as target_views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("activities/reviews/weekly.xlsx", activity_review_pages.weekly_xlsx, name="activities-reviews-weekly-xlsx"),
     path("activities/reviews/monthly.xlsx", activity_review_pages.monthly_xlsx, name="activities-reviews-monthly-xlsx"),
     path("activities/team/", activity_views.team_page, name="activities-team-page"),
+    path("alerts/", alert_views.alerts_page, name="alerts-page"),
     path("org/", org_views.org_page, name="org-page"),
     path("targets/", target_views.plan_list_page, name="targets-page"),
     path("targets/sales/", sale_views.sales_page, name="sales-page"),

@@ -6,6 +6,8 @@ missing browser fails the run instead.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,60 @@ def api_client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """Return a function starting `celery worker` as its own process, on the test database and queue.
+
+    Each call starts one more worker; ``stop(worker)`` (or the end of the
+    test) terminates it. Tests that use it commit for real (transactional_db).
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "salesops.settings.test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+    }
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "salesops",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from activities.models import Duty
 from activities.selectors import duties as selectors
 from activities.services import duties as services
+from salesops.api.serializers import DateRangeFilterSerializer
 from salesops.api.views import MemberAPIMixin, paginated_response
 from salesops.org.selectors import tenant_today
 
@@ -32,18 +33,10 @@ class DutyOutputSerializer(serializers.Serializer):
 class DutyListCreateApi(MemberAPIMixin, APIView):
     """GET: the duties the caller did or received (a leader also those of their scope). POST: record one."""
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(DateRangeFilterSerializer):
         member = serializers.IntegerField(required=False)
         date = serializers.DateField(required=False)
-        from_ = serializers.DateField(required=False)
-        to = serializers.DateField(required=False)
         kind = serializers.ChoiceField(choices=Duty.Kind.choices, required=False)
-
-        def get_fields(self):
-            # "from" is a Python keyword, so the field is declared as from_.
-            fields = super().get_fields()
-            fields["from"] = fields.pop("from_")
-            return fields
 
     class InputSerializer(serializers.Serializer):
         # Lenient on kind and outcome: the service answers each with its own field error.

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from activities.models import ITEMS, Visit
 from activities.selectors import logs as selectors
 from activities.services import logs as services
+from salesops.api.serializers import DateRangeFilterSerializer
 from salesops.api.views import MemberAPIMixin, paginated_response
 from salesops.org.models import Member
 from salesops.org.selectors import access_member_by_id, tenant_today
@@ -126,16 +127,8 @@ def _history(view: MemberAPIMixin, request, *, member: Member, day: date) -> Res
 class DailyLogListApi(MemberAPIMixin, APIView):
     """Logs of the members in the caller's scope (an agent: their own), newest day first."""
 
-    class DailyLogFilterSerializer(serializers.Serializer):
+    class DailyLogFilterSerializer(DateRangeFilterSerializer):
         member = serializers.IntegerField(required=False)
-        from_ = serializers.DateField(required=False)
-        to = serializers.DateField(required=False)
-
-        def get_fields(self):
-            # "from" is a Python keyword, so the field is declared as from_.
-            fields = super().get_fields()
-            fields["from"] = fields.pop("from_")
-            return fields
 
     @extend_schema(parameters=[DailyLogFilterSerializer], responses=DailyLogOutputSerializer(many=True))
     def get(self, request):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import ITEMS, DailyLog, DailyLogChange, Visit
 from activities.selectors.logs import log_snapshot
+from dashboards.services.rollups import request_refresh
 from salesops.org.models import Member, Tenant
 from salesops.org.selectors import tenant_today
 from salesops.tenancy import member_scope_q
@@ -196,4 +197,6 @@ def daily_log_upsert(
             Visit.objects.filter(tenant=tenant, log=log).delete()
         Visit.objects.bulk_create(Visit(tenant=tenant, log=log, **visit) for visit in cleaned_visits)
     DailyLogChange.objects.create(tenant=tenant, log=log, changed_by=actor, reason=reason, old=old, new=new)
+    if old is None or any(old[item] != cleaned_counts[item] for item in ITEMS):
+        request_refresh(tenant=tenant, member_days=[(member.pk, date)])
     return log

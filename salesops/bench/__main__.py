@@ -1,6 +1,7 @@
 """Command line of the benchmark (what `make bench` runs after migrating the bench database).
 
-    python -m salesops.bench [--regenerate] [--scenario NAME ...] [--runs N] [--warmups N] [--write-docs]
+    python -m salesops.bench [--regenerate] [--scenario NAME ...] [--runs N] [--warmups N] [--samples N]
+                             [--write-docs]
 
 Run it through `make bench` (``python -m salesops.launcher bench``), which
 points ``DATABASE_URL`` at the ``<name>_bench`` database first; run by hand
@@ -13,11 +14,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
-# The Celery queue of whatever the benchmarked services queue: no worker
-# serves it, so a `make run` worker never takes a task that names rows of
-# the bench database, and it is emptied at the end.
-BENCH_QUEUE = "salesops-bench"
 
 
 def _say(message: str) -> None:
@@ -33,6 +29,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per scenario (default 5)")
     parser.add_argument("--warmups", type=int, default=1, help="untimed runs before them (default 1)")
     parser.add_argument(
+        "--samples", type=int, default=30, help="timed events per latency scenario (incremental_refresh; default 30)"
+    )
+    parser.add_argument(
         "--write-docs",
         action="store_true",
         help="record the table in docs/benchmarks.md (regenerates the tenant; all scenarios only)",
@@ -44,8 +43,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     if arguments.write_docs and arguments.scenario:
         parser.error("--write-docs records the whole table: run it without --scenario")
-    if arguments.runs < 1 or arguments.warmups < 0:
-        parser.error("--runs must be at least 1 and --warmups at least 0")
+    if arguments.runs < 1 or arguments.samples < 1 or arguments.warmups < 0:
+        parser.error("--runs and --samples must be at least 1 and --warmups at least 0")
     return arguments
 
 
@@ -60,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from salesops.bench import report, scenarios
     from salesops.bench.generate import SEED, BenchSize, bench_tenant_get_or_generate
+    from salesops.bench.worker import BENCH_QUEUE
     from salesops.celery import app as celery_app
 
     if arguments.list:
@@ -85,18 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     bench = bench_tenant_get_or_generate(regenerate=arguments.regenerate or arguments.write_docs, progress=_say)
     rows = []
     if not bench.reused:
-        rows.append(
-            report.Row(
-                "generate_tenant",
-                f"{bench.size.describe()}, {bench.sales:,} sale records",
-                [bench.seconds or 0.0],
-            )
-        )
-    run = scenarios.BenchRun(bench=bench, warmups=arguments.warmups, runs=arguments.runs)
+        rows.append(report.Row("generate_tenant", f"{bench.describe()}, rolled up", [bench.seconds or 0.0]))
+    run = scenarios.BenchRun(bench=bench, warmups=arguments.warmups, runs=arguments.runs, samples=arguments.samples)
     for item in scenarios.SCENARIOS:
         if arguments.scenario and item.name not in arguments.scenario:
             continue
-        _say(f"{item.name}: {item.description} ({arguments.warmups} warm-up + {arguments.runs} timed runs)")
+        timed = {
+            "runs": f"{arguments.warmups} warm-up + {arguments.runs} timed runs",
+            "samples": f"{arguments.warmups} warm-up + {arguments.samples} timed samples",
+            "once": "one timed run",
+        }[item.timed]
+        _say(f"{item.name}: {item.description} ({timed})")
         try:
             outcome = item.measure(run)
         except scenarios.ScenarioUnavailable as reason:
@@ -109,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     celery_app.control.purge()
 
     table = report.render_table(rows)
+    ratios = report.render_ratios(rows, scenarios.RATIOS)
+    if ratios:
+        table = f"{table}\n\n{ratios}"
     notes = report.machine_notes()
     print()
     print(table)
@@ -117,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if bench.reused:
         print("The tenant was reused, so generating it was not timed (--regenerate times it).")
     missed = [row.scenario for row in rows if row.met == "**NO**"]
+    missed += [f"{ratio.numerator} / {ratio.denominator}" for ratio in scenarios.RATIOS if ratio.missed(rows)]
     if missed:
         print(f"Goal missed: {', '.join(missed)}.")
     if arguments.write_docs:

@@ -1,4 +1,4 @@
-"""The large tenant ``bench``: a 20,000-agent org with last quarter's sales.
+"""The large tenant ``bench``: a 20,000-agent org with 92 days of work logs and sales, rolled up.
 
 Written with set-based SQL (``INSERT … SELECT generate_series``): one
 statement per step instead of 20,000 service calls, so a fresh tenant takes
@@ -8,7 +8,7 @@ onboarding is never duplicated here.
 
 Shape (``BenchSize``, default sizes):
 
-- 40 branches × 50 teams; paths ``/company/branch/team/`` as ``unit_create``
+- 100 branches × 20 teams; paths ``/company/branch/team/`` as ``unit_create``
   writes them;
 - a company manager, a manager per branch, a supervisor per team and 10
   agents per team (20,000), each reporting to the leader of the unit above;
@@ -16,31 +16,46 @@ Shape (``BenchSize``, default sizes):
   (new agents), the rest hired 4 months to 8 years before it;
 - last quarter's sale records: on average 3 per agent (0–6 each), premium
   1,000.00–100,000.00 yuan, channel × product in the seed's proportions;
+- work logs for the 92 days ending the tenant's today, from each agent's
+  hire date: on a weekday 90% of the agents log, on a weekend 20%; each
+  count is drawn between 0 and twice the 5311 standard (5 phone
+  appointments, 3 sales interviews, 1 recruiting interview, 1 new prospect)
+  and 1 referral, so the mean is the standard;
+- sale records over the same 92 days: on average 17 per agent (0–34 each),
+  never after today, the same price range and mix as last quarter's; with
+  last quarter's that is about 400,000;
 - agent tiers from last quarter's production within each team (top 20%,
   middle 60%, bottom 20% and every new agent, who ranks last), as a manager
-  would set them.
+  would set them;
+- the rollups of the 92 days, by ``rollups.rebuild`` (so a refresh starts
+  from a rolled-up tenant, as it does in production).
 
 The benchmarked quarter is the one holding today, the sale history the one
-before it. Random values come from PostgreSQL's ``random()`` after
-``setseed(SEED)``, so every generation writes the same shape and values.
+before it; the 92 days reach back into that quarter, whose days from then on
+have both sets of sales. Random values come from PostgreSQL's ``random()``
+after ``setseed(SEED)``, so every generation writes the same shape and
+values (for the same today).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min
-from django.utils import timezone
 
+from activities.models import DailyLog
+from dashboards.models import Rollup, RollupLine
+from dashboards.services import rollups
 from salesops.org import services
 from salesops.org.demo import GIVEN_NAMES, SURNAMES
 from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant, User
+from salesops.org.selectors import tenant_today
 from targets import quarters
 from targets.models import SaleRecord
 
@@ -68,20 +83,36 @@ PREMIUM_MIN, PREMIUM_MAX = 1000, 100000
 # 8 years before it (well outside).
 NEW_AGENT_DAYS = (1, 80)
 EXPERIENCED_AGENT_DAYS = (120, 2900)
-# The tables generation writes in bulk.
-GENERATED_MODELS = [OrgUnit, User, Member, SaleRecord]
+# Share of the agents who write a work log on a weekday and on a weekend day.
+WEEKDAY_LOG_SHARE, WEEKEND_LOG_SHARE = 0.9, 0.2
+# The mean of each work-log count: the 5311 standard (DESIGN.md, Activities)
+# and one referral; each count is drawn between 0 and twice its mean.
+LOG_MEANS = {
+    "phone_appointments": 5,
+    "sales_interviews": 3,
+    "recruiting_interviews": 1,
+    "new_prospects": 1,
+    "referrals": 1,
+}
+# The tables generation writes in bulk, and those the first rebuild fills.
+GENERATED_MODELS = [OrgUnit, User, Member, SaleRecord, DailyLog]
+ROLLUP_MODELS = [Rollup, RollupLine]
 
 
 @dataclass(frozen=True)
 class BenchSize:
     """How big the generated org is; the defaults are the benchmark's."""
 
-    branches: int = 40
-    teams_per_branch: int = 50
+    branches: int = 100
+    teams_per_branch: int = 20
     agents_per_team: int = 10
-    # The mean: each agent gets between 0 and twice this many sale records.
+    # Means: each agent gets between 0 and twice this many sale records in
+    # last quarter, and again in the days with work logs.
     sales_per_agent: int = 3
+    recent_sales_per_agent: int = 17
     new_agent_share: Decimal = Decimal("0.10")
+    # Work logs and recent sales cover this many days, ending today.
+    log_days: int = 92
 
     @property
     def teams(self) -> int:
@@ -137,13 +168,23 @@ class BenchTenant:
     tenant: Tenant
     size: BenchSize
     quarter: Quarter  # the benchmarked quarter: plans are made for it
-    history: Quarter  # the quarter of the sale records
-    sales: int
+    history: Quarter  # the quarter of the older sale records
+    today: date  # the tenant's today: the last day of the work logs
+    logs: int
+    sales: int  # all sale records: last quarter's and the recent days'
     seconds: float | None  # time to generate; None when an existing tenant was reused
 
     @property
     def reused(self) -> bool:
         return self.seconds is None
+
+    @property
+    def facts_start(self) -> date:
+        """The first of the ``log_days`` days ending today: what the rollup scenarios cover."""
+        return self.today - timedelta(days=self.size.log_days - 1)
+
+    def describe(self) -> str:
+        return f"{self.size.describe()}, {self.logs:,} work logs, {self.sales:,} sale records"
 
 
 class Progress:
@@ -170,44 +211,101 @@ def bench_tenant_get_or_generate(
     regenerate: bool = False,
     progress: Callable[[str], None] | None = print,
 ) -> BenchTenant:
-    """Return the bench tenant, generating it unless one of this shape and quarter exists."""
+    """Return the bench tenant, rolled up, generating it unless one of this shape and these days exists.
+
+    ``today`` defaults to the tenant's today (its time zone; a tenant still
+    to be generated gets the default one), as the services compute it.
+    """
     size = size or BenchSize()
-    quarter = Quarter.of(today or timezone.localdate())
-    history = quarter.previous()
     step = Progress(progress)
     existing = Tenant.objects.filter(slug=slug).first()
+    today = today or tenant_today(existing or Tenant())
+    quarter = Quarter.of(today)
+    history = quarter.previous()
     if existing is not None and not regenerate:
-        problem = _shape_problem(existing, size, history)
+        problem = _shape_problem(existing, size, history, today)
         if problem is None:
-            sales = SaleRecord.objects.filter(tenant=existing).count()
-            step(f"reusing tenant {slug!r}: {size.describe()}, {sales:,} sale records in {history}")
-            return BenchTenant(existing, size, quarter, history, sales, seconds=None)
+            bench = BenchTenant(
+                existing,
+                size,
+                quarter,
+                history,
+                today,
+                logs=DailyLog.objects.filter(tenant=existing).count(),
+                sales=SaleRecord.objects.filter(tenant=existing).count(),
+                seconds=None,
+            )
+            step(f"reusing tenant {slug!r}: {bench.describe()}")
+            if not _rolled_up(bench):
+                bench_rollups_rebuild(bench, progress=step)
+            return bench
         step(f"tenant {slug!r} {problem}: generating it again")
     with transaction.atomic():
         if existing is not None:
             how = _tenant_delete(existing.pk)
             step(f"deleted the old tenant {slug!r} ({how})")
-        tenant, sales = _generate(slug=slug, size=size, quarter=quarter, history=history, step=step)
-    if not connection.in_atomic_block:
-        # Reclaim what a regeneration deleted, so the timed runs do not
-        # wade through dead rows until autovacuum comes by. (VACUUM cannot
-        # run inside a transaction, which is where the tests call this.)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE " + ", ".join(_quoted(GENERATED_MODELS)))
+        tenant, logs, sales = _generate(slug=slug, size=size, quarter=quarter, history=history, today=today, step=step)
+    # Reclaim what a regeneration deleted, so the timed runs do not wade
+    # through dead rows until autovacuum comes by.
+    if _vacuum_analyze(GENERATED_MODELS):
         step("vacuumed the tables")
-    return BenchTenant(tenant, size, quarter, history, sales, seconds=step.elapsed)
+    bench = BenchTenant(tenant, size, quarter, history, today, logs, sales, seconds=None)
+    bench_rollups_rebuild(bench, progress=step)
+    return replace(bench, seconds=step.elapsed)
 
 
-def _shape_problem(tenant: Tenant, size: BenchSize, history: Quarter) -> str | None:
+def bench_rollups_rebuild(bench: BenchTenant, *, progress: Callable[[str], None] | None = None) -> int:
+    """Recompute the rollups of the bench days from the facts (``rollups.rebuild``); return rows changed.
+
+    Generation ends with it, so that an incremental refresh starts from a
+    rolled-up tenant as in production; the rollup scenarios time it.
+    """
+
+    def month_done(done: int, months: int) -> None:
+        if progress is not None:
+            progress(f"rolled up month {done} of {months} (rollups.rebuild, one transaction each)")
+
+    result = rollups.rebuild(tenant=bench.tenant, start=bench.facts_start, end=bench.today, progress=month_done)
+    if progress is not None and _vacuum_analyze(ROLLUP_MODELS):
+        progress(f"vacuumed the rollup tables ({result.total_changed:,} rows written)")
+    return result.total_changed
+
+
+def _vacuum_analyze(models_: list[type[models.Model]]) -> bool:
+    """VACUUM ANALYZE the tables unless in a transaction (where the tests call this); return whether it ran."""
+    if connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE " + ", ".join(_quoted(models_)))
+    return True
+
+
+def _rolled_up(bench: BenchTenant) -> bool:
+    """Whether the company's day rollups exist for the first and the last bench day (an interrupted run has not)."""
+    days = Rollup.objects.filter(
+        tenant=bench.tenant, scope="unit", grain="day", period_start__in=[bench.facts_start, bench.today]
+    )
+    return days.values("period_start").distinct().count() == 2
+
+
+def _shape_problem(tenant: Tenant, size: BenchSize, history: Quarter, today: date) -> str | None:
     """Say why an existing tenant is not the one asked for, or return None."""
     units = dict(OrgUnit.objects.filter(tenant=tenant).order_by().values_list("kind").annotate(n=Count("id")))
     agents = Member.objects.filter(tenant=tenant, role=Member.Role.AGENT).count()
     branches, teams = units.get(OrgUnit.Kind.BRANCH, 0), units.get(OrgUnit.Kind.TEAM, 0)
     if (branches, teams, agents) != (size.branches, size.teams, size.agents):
         return f"has {branches} branches, {teams} teams and {agents:,} agents, not {size.describe()}"
-    sales = SaleRecord.objects.filter(tenant=tenant).aggregate(first=Min("sold_on"), last=Max("sold_on"))
-    if sales["first"] is None or sales["first"] < history.start or sales["last"] > history.end:
-        return f"has no sale history for {history} (the quarter before today's)"
+    # A tenant generated on another day (or before work logs were
+    # generated) has logs outside the days ending today, or none.
+    start = today - timedelta(days=size.log_days - 1)
+    logs = DailyLog.objects.filter(tenant=tenant).aggregate(first=Min("date"), last=Max("date"))
+    if logs["first"] is None or logs["first"] < start or logs["last"] > today:
+        return f"has no work logs for the {size.log_days} days ending {today}"
+    sales = SaleRecord.objects.filter(tenant=tenant)
+    span = sales.aggregate(first=Min("sold_on"), last=Max("sold_on"))
+    history_sales = sales.filter(sold_on__range=(history.start, history.end)).exists()
+    if not history_sales or span["first"] < min(history.start, start) or span["last"] > today:
+        return f"has no sale history for {history} (the quarter before today's) and the days to {today}"
     return None
 
 
@@ -279,7 +377,10 @@ def _tenant_delete(tenant_id: int) -> str:
     return "deleted table by table: other tenants share the database"
 
 
-def _generate(*, slug: str, size: BenchSize, quarter: Quarter, history: Quarter, step: Progress) -> tuple[Tenant, int]:
+def _generate(
+    *, slug: str, size: BenchSize, quarter: Quarter, history: Quarter, today: date, step: Progress
+) -> tuple[Tenant, int, int]:
+    """Write the tenant and its facts; return it, its work logs and its sale records."""
     tenant, admin = services.tenant_create(
         slug=slug,
         name=BENCH_NAME,
@@ -287,6 +388,7 @@ def _generate(*, slug: str, size: BenchSize, quarter: Quarter, history: Quarter,
         admin_password="",  # no password: an unusable one, nobody logs in to the bench tenant
     )
     step(f"tenant {slug!r} with its company, channels and products (tenant_create)")
+    facts_start = today - timedelta(days=size.log_days - 1)
     params = {
         "tenant": tenant.pk,
         "company": admin.unit_id,
@@ -300,6 +402,8 @@ def _generate(*, slug: str, size: BenchSize, quarter: Quarter, history: Quarter,
         "quarter_start": quarter.start,
         "history_start": history.start,
         "history_end": history.end,
+        "facts_start": facts_start,
+        "today": today,
         "surnames": list(SURNAMES),
         "given_names": list(GIVEN_NAMES),
     }
@@ -315,12 +419,22 @@ def _generate(*, slug: str, size: BenchSize, quarter: Quarter, history: Quarter,
         step(f"{size.branches:,} branches and {size.teams:,} teams")
         _people_insert(cursor, params, size)
         step(f"{size.agents + size.teams + size.branches + 1:,} users and members ({size.new_agents:,} new agents)")
-        sales = _sales_insert(cursor, params, tenant, size)
+        mix = _sale_mix(tenant)
+        history_sales = _sales_insert(
+            cursor, {**params, **mix}, prefix="BENCH", first=history.start, last=history.end, mean=size.sales_per_agent
+        )
+        step(f"{history_sales:,} sale records in {history}")
+        logs = _logs_insert(cursor, params)
+        cursor.execute(f"ANALYZE {_quoted([DailyLog])[0]}")
+        step(f"{logs:,} work logs in the {size.log_days} days {facts_start} – {today}")
+        recent_sales = _sales_insert(
+            cursor, {**params, **mix}, prefix="BENCHR", first=facts_start, last=today, mean=size.recent_sales_per_agent
+        )
         cursor.execute(f"ANALYZE {_quoted([SaleRecord])[0]}")
-        step(f"{sales:,} sale records in {history}")
+        step(f"{recent_sales:,} sale records in the same days ({history_sales + recent_sales:,} in all)")
         cursor.execute(_TIERS_UPDATE, params)
         step("agent tiers from last quarter's production")
-    return tenant, sales
+    return tenant, logs, history_sales + recent_sales
 
 
 # The unit's own id is part of its path, so ids are drawn from the table's
@@ -458,9 +572,10 @@ def _people_insert(cursor, params: dict, size: BenchSize) -> None:
         cursor.execute(statement, {**params, "new_agents": size.new_agents})
 
 
-# Each agent gets 0 .. 2 × mean sales, dated from the later of the quarter's
-# start and their hire date to the quarter's end; a sale's channel × product
-# is drawn against the cumulative bounds of SALE_MIX.
+# Each agent gets 0 .. 2 × mean sales, dated from the later of the first
+# day and their hire date to the last day; a sale's channel × product is
+# drawn against the cumulative bounds of SALE_MIX. Policy numbers are the
+# prefix and the row number: each call passes its own prefix.
 _SALES_INSERT = """
 INSERT INTO targets_salerecord (tenant_id, policy_no, member_id, channel_id, product_id, premium, policies,
                                 sold_on, customer_kind, payment_mode, bank_branch_id, created_at, updated_at)
@@ -469,7 +584,7 @@ SELECT %(tenant)s,
        sale.member_id, mix.channel_id, mix.product_id,
        round((%(premium_min)s + sale.r_premium * (%(premium_max)s - %(premium_min)s))::numeric, 2),
        1,
-       sale.first_day + floor(sale.r_day * (%(history_end)s::date - sale.first_day + 1))::int,
+       sale.first_day + floor(sale.r_day * (%(last_day)s::date - sale.first_day + 1))::int,
        CASE WHEN sale.r_kind < %(new_customer_share)s THEN 'new' ELSE 'existing' END,
        CASE WHEN mix.single_only OR sale.r_mode < %(single_share)s THEN 'single' ELSE 'regular' END,
        NULL, now(), now()
@@ -477,10 +592,10 @@ FROM (
     SELECT agent.id AS member_id, agent.first_day, k,
            random() AS r_mix, random() AS r_premium, random() AS r_day, random() AS r_kind, random() AS r_mode
     FROM (
-        SELECT id, greatest(hired_on, %(history_start)s::date) AS first_day,
+        SELECT id, greatest(hired_on, %(first_day)s::date) AS first_day,
                floor(random() * (2 * %(sales_per_agent)s + 1))::int AS sales
         FROM org_member
-        WHERE tenant_id = %(tenant)s AND role = 'agent'
+        WHERE tenant_id = %(tenant)s AND role = 'agent' AND hired_on <= %(last_day)s::date
         ORDER BY id
     ) AS agent
     CROSS JOIN LATERAL generate_series(1, agent.sales) AS k
@@ -492,7 +607,8 @@ JOIN unnest(%(mix_lower)s::float8[], %(mix_upper)s::float8[], %(mix_channel)s::b
 """
 
 
-def _sales_insert(cursor, params: dict, tenant: Tenant, size: BenchSize) -> int:
+def _sale_mix(tenant: Tenant) -> dict:
+    """The parameters of SALE_MIX for _SALES_INSERT: cumulative bounds and the tenant's ids."""
     channels = dict(Channel.objects.filter(tenant=tenant).values_list("code", "id"))
     products = dict(Product.objects.filter(tenant=tenant).values_list("code", "id"))
     lower, upper, bound = [], [], Decimal(0)
@@ -501,23 +617,54 @@ def _sales_insert(cursor, params: dict, tenant: Tenant, size: BenchSize) -> int:
         bound += share
         upper.append(float(bound))
     upper[-1] = 1.0  # random() < 1, so the last bucket takes whatever rounding left
+    return {
+        "premium_min": PREMIUM_MIN,
+        "premium_max": PREMIUM_MAX,
+        "new_customer_share": NEW_CUSTOMER_SHARE,
+        "single_share": SINGLE_PREMIUM_SHARE,
+        "mix_lower": lower,
+        "mix_upper": upper,
+        "mix_channel": [channels[channel] for channel, _product, _share in SALE_MIX],
+        "mix_product": [products[product] for _channel, product, _share in SALE_MIX],
+        "mix_single": [product in SINGLE_PREMIUM_PRODUCTS for _channel, product, _share in SALE_MIX],
+    }
+
+
+def _sales_insert(cursor, params: dict, *, prefix: str, first: date, last: date, mean: int) -> int:
+    """Write each agent 0 .. 2 × ``mean`` sale records dated ``first`` – ``last``; return how many."""
     cursor.execute(
         _SALES_INSERT,
-        {
-            **params,
-            "policy_prefix": "BENCH",
-            "premium_min": PREMIUM_MIN,
-            "premium_max": PREMIUM_MAX,
-            "sales_per_agent": size.sales_per_agent,
-            "new_customer_share": NEW_CUSTOMER_SHARE,
-            "single_share": SINGLE_PREMIUM_SHARE,
-            "mix_lower": lower,
-            "mix_upper": upper,
-            "mix_channel": [channels[channel] for channel, _product, _share in SALE_MIX],
-            "mix_product": [products[product] for _channel, product, _share in SALE_MIX],
-            "mix_single": [product in SINGLE_PREMIUM_PRODUCTS for _channel, product, _share in SALE_MIX],
-        },
+        {**params, "policy_prefix": prefix, "first_day": first, "last_day": last, "sales_per_agent": mean},
     )
+    return cursor.rowcount
+
+
+# One row per agent and day from the later of the first day and their hire
+# date to today, kept with the day's share (weekday or weekend: ISO days 6
+# and 7); each count 0 .. 2 × its mean. Rows are drawn in (agent, day)
+# order, so the seed decides every value.
+_LOGS_INSERT = f"""
+INSERT INTO activities_dailylog (tenant_id, member_id, date, {", ".join(LOG_MEANS)},
+                                 flagged, created_at, updated_at)
+SELECT %(tenant)s, member_id, day,
+       {", ".join(f"floor(random() * {2 * mean + 1})::int" for mean in LOG_MEANS.values())},
+       false, now(), now()
+FROM (
+    SELECT agent.id AS member_id, agent.first_day + n AS day
+    FROM (
+        SELECT id, greatest(hired_on, %(facts_start)s::date) AS first_day
+        FROM org_member
+        WHERE tenant_id = %(tenant)s AND role = 'agent' AND hired_on <= %(today)s::date
+        ORDER BY id
+    ) AS agent
+    CROSS JOIN LATERAL generate_series(0, %(today)s::date - agent.first_day) AS n
+) AS candidate
+WHERE random() < CASE WHEN extract(isodow FROM day) >= 6 THEN {WEEKEND_LOG_SHARE} ELSE {WEEKDAY_LOG_SHARE} END
+"""
+
+
+def _logs_insert(cursor, params: dict) -> int:
+    cursor.execute(_LOGS_INSERT, params)
     return cursor.rowcount
 
 
@@ -530,7 +677,9 @@ WITH production AS (
            agent.hired_on > (%(quarter_start)s::date - interval '3 months')::date AS new_agent,
            coalesce(sum(sale.premium), 0) AS premium
     FROM org_member AS agent
-    LEFT JOIN targets_salerecord AS sale ON sale.tenant_id = agent.tenant_id AND sale.member_id = agent.id
+    LEFT JOIN targets_salerecord AS sale
+           ON sale.tenant_id = agent.tenant_id AND sale.member_id = agent.id
+          AND sale.sold_on BETWEEN %(history_start)s AND %(history_end)s
     WHERE agent.tenant_id = %(tenant)s AND agent.role = 'agent'
     GROUP BY agent.id
 ), ranked AS (

@@ -95,6 +95,42 @@ def render_table(rows: list[Row]) -> str:
     return "\n".join(text + ([""] + notes if notes else []))
 
 
+@dataclass(frozen=True)
+class Ratio:
+    """A goal relative to another scenario: ``numerator``'s median over ``denominator``'s, at most ``goal``."""
+
+    numerator: str
+    denominator: str
+    goal: float | None = None
+
+    def value(self, rows: list[Row]) -> float | None:
+        """The ratio of the two medians, or None unless both scenarios were timed."""
+        timed = {row.scenario: row.seconds for row in rows if row.seconds and not row.skipped}
+        if self.numerator not in timed or self.denominator not in timed:
+            return None
+        return percentile(timed[self.numerator], 0.5) / percentile(timed[self.denominator], 0.5)
+
+    def missed(self, rows: list[Row]) -> bool:
+        value = self.value(rows)
+        return self.goal is not None and value is not None and value > self.goal
+
+    def line(self, rows: list[Row]) -> str:
+        """The ratio as one Markdown list item, with its goal and whether it was met."""
+        name = f"`{self.numerator}` / `{self.denominator}` (median over median)"
+        goal = f"goal ≤ {self.goal:g}×" if self.goal is not None else "no goal"
+        value = self.value(rows)
+        if value is None:
+            return f"- {name}: {NOT_MEASURED} (not both timed; {goal})"
+        met = NOT_MEASURED if self.goal is None else ("**NO**" if self.missed(rows) else "yes")
+        return f"- {name}: {value:.2f}× ({goal}: {met})"
+
+
+def render_ratios(rows: list[Row], ratios: list[Ratio]) -> str:
+    """Return one line per ratio whose scenarios were asked for (both names among ``rows``)."""
+    names = {row.scenario for row in rows}
+    return "\n".join(ratio.line(rows) for ratio in ratios if {ratio.numerator, ratio.denominator} <= names)
+
+
 def machine_notes(*, when: datetime | None = None) -> str:
     """Describe where and when the figures were measured."""
     with connection.cursor() as cursor:

@@ -4,23 +4,36 @@ A scenario is a function of a ``BenchRun`` (the generated tenant and how
 many runs to time) that returns an ``Outcome``; ``@scenario(name, goal)``
 registers it, and the table lists scenarios in registration order. Rollups
 and dashboards add theirs here as they land. A scenario whose code does not
-exist yet raises ``ScenarioUnavailable`` and is reported as not run.
+exist yet, or does not finish in its time limit, raises
+``ScenarioUnavailable`` and is reported as not run, with the reason.
 """
 
 from __future__ import annotations
 
 import importlib
 import itertools
+import random
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
+from psycopg.errors import QueryCanceled
 
-from salesops.bench.generate import BenchTenant
+from activities.models import ITEMS, DailyLog
+from dashboards.models import Rollup, RollupLine, RollupRequest
+from salesops.bench import worker as bench_worker
+from salesops.bench.generate import SEED, BenchTenant, Quarter, bench_rollups_rebuild
+from salesops.bench.report import Ratio
+from salesops.celery import app as celery_app
+from salesops.org.models import Member, OrgUnit
 from targets.models import Allocation, Plan, SaleRecord
 
 CENT = Decimal("0.01")
@@ -32,6 +45,8 @@ class BenchRun:
     bench: BenchTenant
     warmups: int = 1
     runs: int = 5
+    # Latency scenarios time many small events rather than a few big runs.
+    samples: int = 30
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,10 @@ class Scenario:
     name: str
     goal_seconds: float | None
     measure: Callable[[BenchRun], Outcome]
+    # What is timed: "runs" (warm-ups, then ``BenchRun.runs`` calls),
+    # "samples" (warm-ups, then ``BenchRun.samples`` events: a latency) or
+    # "once" (one call, too long to repeat).
+    timed: str = "runs"
 
     @property
     def description(self) -> str:
@@ -55,20 +74,29 @@ class Scenario:
 
 
 class ScenarioUnavailable(Exception):
-    """The code a scenario times does not exist yet; the message says what is missing."""
+    """The scenario could not be timed (its code does not exist yet, or did not finish); the message says why."""
 
 
 SCENARIOS: list[Scenario] = []
+# Goals set as a multiple of another scenario's time, printed under the table.
+RATIOS: list[Ratio] = []
 
 
-def scenario(name: str, *, goal_seconds: float | None = None):
+def scenario(name: str, *, goal_seconds: float | None = None, timed: str = "runs"):
     """Register the decorated function as the scenario ``name``; goal_seconds None means "just report"."""
+    if timed not in {"runs", "samples", "once"}:
+        raise ValueError(f"timed must be runs, samples or once, not {timed!r}")
 
     def register(measure: Callable[[BenchRun], Outcome]) -> Callable[[BenchRun], Outcome]:
-        SCENARIOS.append(Scenario(name, goal_seconds, measure))
+        SCENARIOS.append(Scenario(name, goal_seconds, measure, timed))
         return measure
 
     return register
+
+
+def ratio(numerator: str, *, over: str, goal: float | None = None) -> None:
+    """Register the line "numerator / over (median over median)" under the table, with its goal."""
+    RATIOS.append(Ratio(numerator, over, goal))
 
 
 def time_calls(
@@ -235,3 +263,274 @@ def override_one_agent(run: BenchRun) -> Outcome:
         runs=run.runs,
     )
     return Outcome(size=f"1 agent of {run.bench.size.agents_per_team}; {_org_size(run.bench)}", seconds=seconds)
+
+
+# --- Rollups (dashboards) -----------------------------------------------------
+
+# The issue's goals: a full rebuild within twice one GROUP BY over the same
+# facts, and a log change visible in the rollups within 2 s (p95).
+REBUILD_GOAL_RATIO = 2.0
+REFRESH_GOAL_SECONDS = 2.0
+# How often the incremental scenario looks for the change, and for how long.
+POLL_SECONDS = 0.02
+VISIBLE_TIMEOUT = 60.0
+CORRECTION_REASON = "bench: incremental refresh"
+# A quarter's refresh should take about three months of rebuild (well under a
+# minute); past this it is cancelled and reported as not finished.
+QUARTER_REFRESH_TIMEOUT = 180
+
+# The member × day aggregation of both fact tables over the bench days, as
+# one statement: every group is computed, one summary row comes back. It is
+# the least any rebuild must do (read each fact row of the days once and
+# group it); the rebuild also reads the months' other days, the org tree and
+# the targets, and writes the rows (see docs/benchmarks.md).
+RAW_GROUP_BY = f"""
+SELECT count(*), {", ".join(f"sum(l.{item})" for item in ITEMS)}, sum(l.logged), sum(s.policies), sum(s.premium)
+FROM (
+    SELECT member_id, date AS day, {", ".join(f"sum({item}) AS {item}" for item in ITEMS)}, count(*) AS logged
+    FROM {DailyLog._meta.db_table}
+    WHERE tenant_id = %(tenant)s AND date BETWEEN %(start)s AND %(end)s
+    GROUP BY 1, 2
+) AS l
+FULL JOIN (
+    SELECT member_id, sold_on AS day, sum(policies) AS policies, sum(premium) AS premium
+    FROM {SaleRecord._meta.db_table}
+    WHERE tenant_id = %(tenant)s AND sold_on BETWEEN %(start)s AND %(end)s
+    GROUP BY 1, 2
+) AS s USING (member_id, day)
+"""
+
+
+def _rollup_services() -> ModuleType:
+    try:
+        return importlib.import_module("dashboards.services.rollups")
+    except ModuleNotFoundError as error:
+        if error.name not in {"dashboards.services", "dashboards.services.rollups"}:
+            raise
+        raise ScenarioUnavailable("dashboards.services.rollups does not exist yet") from error
+
+
+def _days_size(bench: BenchTenant) -> str:
+    return f"{bench.size.log_days} days, {_org_size(bench)}"
+
+
+def _outbox_serve(bench: BenchTenant) -> None:
+    """Serve, in this process and untimed, the refreshes earlier scenarios requested.
+
+    A plan's allocation requests its quarter's refresh, which
+    ``refresh_pending`` serves as one rebuild of the whole quarter in one
+    transaction; at this size an engine version once took hours over it
+    (docs/benchmarks.md). A quarter request is served here by the same
+    rebuild month by month (``rollups.rebuild``) and then deleted, so only
+    ``quarter_refresh_after_plan`` times ``refresh_pending``'s own and a
+    slow one does not hold up the other scenarios; the member-day requests
+    left, if any, go to ``refresh_pending``.
+    """
+    rollups = _rollup_services()
+    quarter_requests = RollupRequest.objects.filter(tenant=bench.tenant, member_id__isnull=True)
+    for quarter in sorted({Quarter.of(day) for day in quarter_requests.values_list("day", flat=True)}):
+        rollups.rebuild(tenant=bench.tenant, start=quarter.start, end=quarter.end)
+    quarter_requests.delete()
+    rollups.refresh_pending(tenant_id=bench.tenant.pk)
+
+
+@scenario("quarter_refresh_after_plan", timed="once")
+def quarter_refresh_after_plan(run: BenchRun) -> Outcome:
+    """Serve a plan's quarter refresh (refresh_pending: the quarter's rollups with the plan's targets)."""
+    plans = _plan_services()
+    rollups = _rollup_services()
+    bench = run.bench
+    _plan_allocated(bench, plans)
+
+    def request() -> None:
+        # What plan_allocate and allocation_override request, alone in the outbox.
+        _outbox_serve(bench)
+        with transaction.atomic():
+            rollups.request_quarter_refresh(tenant=bench.tenant, year=bench.quarter.year, quarter=bench.quarter.quarter)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = '{QUARTER_REFRESH_TIMEOUT:d}s'")
+    try:
+        seconds, served = time_calls(
+            lambda _requested: rollups.refresh_pending(tenant_id=bench.tenant.pk),
+            warmups=0,
+            runs=1,
+            prepare=request,
+        )
+    except OperationalError as error:
+        if not isinstance(error.__cause__, QueryCanceled):
+            raise
+        raise ScenarioUnavailable(
+            f"refresh_pending did not finish: a statement was cancelled after {QUARTER_REFRESH_TIMEOUT} s "
+            "(statement_timeout); see docs/benchmarks.md"
+        ) from error
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+        bench_worker.queue_purge(celery_app.conf.task_default_queue)
+    return Outcome(size=f"{bench.quarter}, {_org_size(bench)}; one run", seconds=seconds, rows=served)
+
+
+def raw_group_by_query(bench: BenchTenant) -> tuple:
+    """Run RAW_GROUP_BY over the bench days; return its summary row (member-days first)."""
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_GROUP_BY, {"tenant": bench.tenant.pk, "start": bench.facts_start, "end": bench.today})
+        return cursor.fetchone()
+
+
+@scenario("raw_group_by")
+def raw_group_by(run: BenchRun) -> Outcome:
+    """One SQL GROUP BY of both fact tables by member × day over the bench days (the rebuild's yardstick)."""
+    seconds, summary = time_calls(lambda: raw_group_by_query(run.bench), warmups=run.warmups, runs=run.runs)
+    return Outcome(size=f"{_days_size(run.bench)}; member × day of logs ⟗ sales", seconds=seconds, rows=summary[0])
+
+
+@scenario("rollup_rebuild")
+def rollup_rebuild(run: BenchRun) -> Outcome:
+    """Rebuild the rollups of the bench days from the facts, rollups already right (rollups.rebuild)."""
+    _outbox_serve(run.bench)
+    # As the nightly reconcile finds them: every row is computed and
+    # compared, none needs writing ("rows" counts the rows changed).
+    seconds, rows = time_calls(lambda: bench_rollups_rebuild(run.bench), warmups=run.warmups, runs=run.runs)
+    return Outcome(size=f"{_days_size(run.bench)}; rollups already right", seconds=seconds, rows=rows)
+
+
+def _rollups_delete(bench: BenchTenant) -> None:
+    """Delete the rollups the bench days' rebuild writes (untimed), and VACUUM them when allowed."""
+    first = min(bench.facts_start.replace(day=1), bench.facts_start - timedelta(days=bench.facts_start.weekday()))
+    with connection.cursor() as cursor:
+        for model in (Rollup, RollupLine):
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "
+                "WHERE tenant_id = %s AND period_start BETWEEN %s AND %s",
+                [bench.tenant.pk, first, bench.today],
+            )
+        if not connection.in_atomic_block:
+            cursor.execute(f"VACUUM ANALYZE {Rollup._meta.db_table}, {RollupLine._meta.db_table}")
+
+
+@scenario("rollup_rebuild_from_empty")
+def rollup_rebuild_from_empty(run: BenchRun) -> Outcome:
+    """Rebuild the rollups of the bench days into empty rollup tables (rollups.rebuild writing every row)."""
+    _outbox_serve(run.bench)
+    seconds, rows = time_calls(
+        lambda _deleted: bench_rollups_rebuild(run.bench),
+        warmups=run.warmups,
+        runs=run.runs,
+        prepare=lambda: _rollups_delete(run.bench),
+    )
+    return Outcome(size=f"{_days_size(run.bench)}; every row written", seconds=seconds, rows=rows)
+
+
+ratio("rollup_rebuild", over="raw_group_by", goal=REBUILD_GOAL_RATIO)
+ratio("rollup_rebuild_from_empty", over="raw_group_by", goal=REBUILD_GOAL_RATIO)
+
+
+def _company_day(bench: BenchTenant, company_id: int, day: date) -> int | None:
+    """The company's sales interviews of ``day`` as its rollup says (None: no row)."""
+    return (
+        Rollup.objects.filter(tenant=bench.tenant, scope="unit", subject_id=company_id, grain="day", period_start=day)
+        .values_list("sales_interviews", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class LogChange:
+    """One agent's log of one day, to be written with other counts (sales interviews changed)."""
+
+    agent: Member
+    day: date
+    old_sales_interviews: int  # 0 when the day has no log yet
+    counts: dict[str, int]
+
+
+def log_change_pick(bench: BenchTenant, agents: list[tuple[int, date]], rng: random.Random) -> LogChange:
+    """Pick an agent (id, hire date) and a bench day of theirs; change that day's sales interviews."""
+    agent_id, hired_on = rng.choice(agents)
+    day = max(bench.facts_start + timedelta(days=rng.randrange(bench.size.log_days)), hired_on)
+    agent = Member.objects.select_related("supervisor__unit").get(tenant=bench.tenant, pk=agent_id)
+    old = DailyLog.objects.filter(tenant=bench.tenant, member=agent, date=day).values(*ITEMS).first()
+    counts = old or dict.fromkeys(ITEMS, 0)
+    # Another value in 0..9 (generated counts are at most 2 × 3).
+    changed = (counts["sales_interviews"] + 1 + rng.randrange(3)) % 10
+    return LogChange(agent, day, counts["sales_interviews"], {**counts, "sales_interviews": changed})
+
+
+def refresh_sample(
+    bench: BenchTenant, company_id: int, worker: bench_worker.BenchWorker, change: LogChange
+) -> tuple[float, float]:
+    """Write one log change (daily_log_upsert); return (write seconds, commit → visible seconds).
+
+    The change is visible when the company's day row, which the worker
+    rewrites with every other ancestor of the agent, shows the new sum.
+    """
+    from activities.services.logs import daily_log_upsert
+
+    before = _company_day(bench, company_id, change.day)
+    if before is None:
+        raise ScenarioUnavailable(f"the company has no day rollup for {change.day}: rebuild the rollups first")
+    expected = before - change.old_sales_interviews + change.counts["sales_interviews"]
+    committed: list[float] = []
+    started = time.perf_counter()
+    with transaction.atomic():
+        # Registered before the service's own on-commit wake-up, so it is
+        # the moment of the commit, before the task is sent.
+        transaction.on_commit(lambda: committed.append(time.perf_counter()))
+        # A correction by the agent's supervisor: any day of the 92 may be
+        # corrected (an agent may change only the last few days).
+        daily_log_upsert(
+            tenant=bench.tenant,
+            actor=change.agent.supervisor,
+            member=change.agent,
+            date=change.day,
+            counts=change.counts,
+            visits=[],
+            reason=CORRECTION_REASON,
+        )
+    if not committed:
+        raise RuntimeError("the change was not committed: the incremental scenario needs autocommit")
+    deadline = committed[0] + VISIBLE_TIMEOUT
+    while _company_day(bench, company_id, change.day) != expected:
+        if not worker.alive() or time.perf_counter() > deadline:
+            raise worker.failed(f"member {change.agent.pk}'s log of {change.day} never showed in the company's rollup")
+        time.sleep(POLL_SECONDS)
+    return committed[0] - started, time.perf_counter() - committed[0]
+
+
+@scenario("incremental_refresh", goal_seconds=REFRESH_GOAL_SECONDS, timed="samples")
+def incremental_refresh(run: BenchRun) -> Outcome:
+    """Change one agent's work log; seconds from its commit until the real worker's company rollup shows it."""
+    rollups = _rollup_services()
+    if not hasattr(rollups, "request_refresh"):
+        raise ScenarioUnavailable("dashboards.services.rollups has no request_refresh yet")
+    bench = run.bench
+    _outbox_serve(bench)
+    company_id = OrgUnit.objects.get(tenant=bench.tenant, kind=OrgUnit.Kind.COMPANY).pk
+    agents = list(
+        Member.objects.filter(tenant=bench.tenant, role=Member.Role.AGENT, supervisor__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "hired_on")
+    )
+    rng = random.Random(SEED)
+    queue = celery_app.conf.task_default_queue
+    bench_worker.queue_purge(queue)
+    writes, latencies = [], []
+    try:
+        with bench_worker.bench_worker(
+            queue=queue,
+            database=bench_worker.database_url(connection.settings_dict),
+            redis=settings.CELERY_BROKER_URL,
+        ) as worker:
+            for attempt in range(run.warmups + run.samples):
+                write, latency = refresh_sample(bench, company_id, worker, log_change_pick(bench, agents, rng))
+                if attempt >= run.warmups:
+                    writes.append(write)
+                    latencies.append(latency)
+    finally:
+        bench_worker.queue_purge(queue)
+    write_ms = statistics.median(writes) * 1000
+    return Outcome(
+        size=f"1 log of {bench.size.agents:,} agents → company day; commit → visible (write {write_ms:.0f} ms)",
+        seconds=latencies,
+    )

@@ -39,6 +39,18 @@ class Tenant(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("A work log count above this is refused as implausible."),
     )
+    low_activity_days = models.PositiveSmallIntegerField(
+        _("low-activity alert after (working days)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("An agent below the activity standard this many working days in a row raises an alert."),
+    )
+    low_production_weeks = models.PositiveSmallIntegerField(
+        _("low-production alert after (weeks)"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("An agent without a policy for this many weeks raises an alert and a coaching task."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

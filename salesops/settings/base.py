@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -181,14 +182,36 @@ SPECTACULAR_SETTINGS = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing tries the broker once: a write whose on-commit wake-up finds
+# Redis down must not wait for it (its outbox request is already stored).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat: the outbox sweep serves refreshes requested while Redis or the
+# worker was down; the nightly reconcile repairs any drift and raises alerts.
+CELERY_BEAT_SCHEDULE: dict = {
+    "rollups-sweep": {"task": "dashboards.tasks.sweep_rollup_requests", "schedule": 30.0},
+    "rollups-reconcile": {
+        "task": "dashboards.tasks.reconcile_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# E-mail (alerts): EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@smtp.example.com:587; without one, e-mails are
+# printed to the console (the tests use Django's in-memory outbox).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SalesOps <salesops@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from salesops.api.serializers import DateRangeFilterSerializer
 from salesops.api.views import MemberAPIMixin, paginated_response
 from targets.models import SaleRecord
 from targets.selectors import sales as selectors
@@ -33,18 +34,10 @@ class SaleRecordOutputSerializer(serializers.Serializer):
 class SaleRecordListCreateApi(MemberAPIMixin, APIView):
     """Sales of the members in the caller's scope; tenant admins and managers record sales."""
 
-    class SaleRecordFilterSerializer(serializers.Serializer):
+    class SaleRecordFilterSerializer(DateRangeFilterSerializer):
         member = serializers.IntegerField(required=False)
-        from_ = serializers.DateField(required=False)
-        to = serializers.DateField(required=False)
         channel = serializers.CharField(required=False)
         product = serializers.CharField(required=False)
-
-        def get_fields(self):
-            # "from" is a Python keyword, so the field is declared as from_.
-            fields = super().get_fields()
-            fields["from"] = fields.pop("from_")
-            return fields
 
     class SaleRecordInputSerializer(serializers.Serializer):
         policy_no = serializers.CharField(max_length=40)

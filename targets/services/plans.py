@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboards.services.rollups import request_quarter_refresh
 from salesops.org.models import Channel, Member, OrgUnit, Product, Tenant
 from targets.allocation import AgentFacts, AllocationConflict, PlanShape, UnitNode, allocate
 from targets.models import Allocation, AllocationChange, Plan, PlanLine
@@ -276,6 +277,8 @@ def _reallocate(*, tenant: Tenant, plan: Plan, error_field: str = "amount") -> i
 
     _write_rows(tenant=tenant, plan=locked, rows=result.rows, metric=metric)
     Plan.objects.filter(tenant=tenant, pk=locked.pk).update(allocated_at=timezone.now())
+    # The quarter's rollup targets follow the new rows (the outbox, same transaction).
+    request_quarter_refresh(tenant=tenant, year=locked.year, quarter=locked.quarter)
     return len(result.rows)
 
 

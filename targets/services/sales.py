@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bancassurance.models import BankBranch
+from dashboards.services.rollups import request_refresh
 from salesops.org.models import Channel, Member, Product, Tenant
 from salesops.org.selectors import tenant_today
 from salesops.tenancy import member_scope_q
@@ -203,7 +204,7 @@ def sale_record_create(
     assert member is not None and channel is not None and product is not None  # unknown ones were reported above
     try:
         with transaction.atomic():  # a savepoint, so the outer transaction survives a clash
-            return SaleRecord.objects.create(
+            sale = SaleRecord.objects.create(
                 tenant=tenant,
                 policy_no=policy_no,
                 member=member,
@@ -219,6 +220,8 @@ def sale_record_create(
     except IntegrityError as error:
         # A concurrent request recorded the same policy number first.
         raise ValidationError({"policy_no": [_("A sale with this policy number is already recorded.")]}) from error
+    request_refresh(tenant=tenant, member_days=[(member.pk, sold_on)])
+    return sale
 
 
 # --- a whole file ---------------------------------------------------------------
@@ -408,6 +411,7 @@ def sale_records_import(
     first_row_of: dict[str, int] = {}
     to_create: list[SaleRecord] = []
     to_update: list[SaleRecord] = []
+    changed_days: list[tuple[int, date]] = []
     now = timezone.now()
     for row in rows:
         sale = existing.get(row.policy_no) if row.policy_no else None
@@ -426,6 +430,8 @@ def sale_records_import(
         elif all(getattr(sale, name) == value for name, value in values.items()):
             result.unchanged += 1
         else:
+            # The member-day it leaves needs a refresh as much as the one it joins.
+            changed_days.append((sale.member_id, sale.sold_on))
             for name, value in values.items():
                 setattr(sale, name, value)
             sale.updated_at = now  # bulk_update does not apply auto_now
@@ -442,4 +448,6 @@ def sale_records_import(
         message = _("Another import recorded some of these policy numbers at the same time; import the file again.")
         raise ValidationError({"file": [message]}) from error
     result.created, result.updated = len(to_create), len(to_update)
+    changed_days += [(sale.member_id, sale.sold_on) for sale in [*to_create, *to_update]]
+    request_refresh(tenant=tenant, member_days=changed_days)
     return result

@@ -7,12 +7,12 @@ pytestmark = pytest.mark.e2e
 DEMO_PASSWORD = "salesops-demo"
 # username → (role as shown in Chinese, navigation entries they get)
 DEMO_USERS = {
-    "admin": ("租户管理员", ["首页", "英雄榜", "复盘", "组织", "目标", "业绩", "API 文档"]),
-    "manager": ("经理", ["首页", "英雄榜", "复盘", "组织", "目标", "业绩"]),
-    "supervisor": ("主管", ["首页", "工作日志", "二次早会", "英雄榜", "复盘", "组织", "目标", "业绩"]),
-    "agent": ("营销员", ["首页", "工作日志", "英雄榜", "目标", "业绩"]),
+    "admin": ("租户管理员", ["首页", "英雄榜", "复盘", "预警", "组织", "目标", "业绩", "API 文档"]),
+    "manager": ("经理", ["首页", "英雄榜", "复盘", "预警", "组织", "目标", "业绩"]),
+    "supervisor": ("主管", ["首页", "工作日志", "二次早会", "英雄榜", "复盘", "预警", "组织", "目标", "业绩"]),
+    "agent": ("营销员", ["首页", "工作日志", "英雄榜", "预警", "目标", "业绩"]),
     "bank": ("银保客户经理", ["首页"]),
-    "renewal": ("续保组长", ["首页", "组织"]),
+    "renewal": ("续保组长", ["首页", "预警", "组织"]),
     "advisor": ("续保专员", ["首页"]),
 }
 
@@ -50,7 +50,7 @@ def test_each_demo_user_logs_in_and_sees_their_role(live_server, demo, phone, sc
     phone.wait_for_url(f"{live_server.url}/")
     assert phone.locator("[data-field=role]").inner_text() == role
     assert phone.locator("[data-field=tenant]").inner_text() == "安和人寿（演示）"
-    assert phone.locator("nav.nav a").all_inner_texts() == nav
+    assert phone.locator("nav.nav a .nav-label").all_inner_texts() == nav
     assert has_no_horizontal_scroll(phone)
     screenshot(phone, f"home-{username}-phone")
     # And logging out returns to the login page
@@ -72,10 +72,11 @@ def test_language_switch_turns_the_ui_english_and_back(live_server, demo, deskto
     # Then the page, its navigation and its role names are English
     desktop.wait_for_selector("html[lang=en]")
     assert desktop.locator("[data-field=role]").inner_text() == "Manager"
-    assert desktop.locator("nav.nav a").all_inner_texts() == [
+    assert desktop.locator("nav.nav a .nav-label").all_inner_texts() == [
         "Home",
         "Hero board",
         "Reviews",
+        "Alerts",
         "Organisation",
         "Targets",
         "Sales",
