@@ -165,7 +165,8 @@ class AlertDetailApi(MemberAPIMixin, APIView):
     def get(self, request, alert_id: int):
         alert = self._alert(alert_id)
         alert_services.notices_mark_read(tenant=self.tenant, recipient=self.actor, alert_ids=[alert.pk])
-        return Response(AlertOutputSerializer(self._alert(alert_id)).data)
+        alert.unread = False  # just read
+        return Response(AlertOutputSerializer(alert).data)
 
     @extend_schema(request=InputSerializer, responses=AlertOutputSerializer)
     def patch(self, request, alert_id: int):

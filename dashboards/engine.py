@@ -49,7 +49,6 @@ UNIT = OrgUnit._meta.db_table
 ALLOCATION = Allocation._meta.db_table
 PLAN = Plan._meta.db_table
 
-ITEM_COLUMNS = ", ".join(ITEMS)
 FIGURES = (*ITEMS, "logged", "policies", "premium", "agents", "producers", "target_premium", "target_policies")
 KEY_COLUMNS = "grain text, period_start date, period_end date"
 

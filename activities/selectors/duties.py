@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from activities.models import ITEMS, ActivityStandard, DailyLog, Duty
-from activities.selectors.standards import meets_standard, standard_on, standard_targets
+from activities.models import ITEMS, DailyLog, Duty
+from activities.selectors.standards import meets_standard, standard_on, standard_targets, standards_by_tier
 from salesops.org.models import Member, Tenant
 from salesops.tenancy import member_scope_q
 
@@ -77,15 +76,6 @@ def checklist_111(
     }
 
 
-def _standards_by_tier(*, tenant: Tenant, until: date) -> dict[str, list[ActivityStandard]]:
-    by_tier: dict[str, list[ActivityStandard]] = defaultdict(list)
-    for standard in ActivityStandard.objects.filter(tenant=tenant, effective_from__lte=until).order_by(
-        "-effective_from"
-    ):
-        by_tier[standard.tier].append(standard)
-    return by_tier
-
-
 def team_today(
     *, tenant: Tenant, supervisor: Member, date: date, reports: list[Member] | None = None
 ) -> dict[str, Any]:
@@ -102,7 +92,7 @@ def team_today(
         reports = direct_reports(tenant=tenant, supervisor=supervisor)
     report_ids = [member.pk for member in reports]
     logs = {log.member_id: log for log in DailyLog.objects.filter(tenant=tenant, member_id__in=report_ids, date=date)}
-    standards = _standards_by_tier(tenant=tenant, until=date)
+    standards = standards_by_tier(tenant=tenant, until=date)
     yesterday = DailyLog.objects.filter(
         tenant=tenant, member_id__in=report_ids, date=date - timedelta(days=1)
     ).aggregate(**{item: Sum(item) for item in ITEMS})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -39,6 +40,16 @@ def standards_for_tier(*, tenant: Tenant, tier: str, until: date) -> list[Activi
     return list(
         ActivityStandard.objects.filter(tenant=tenant, tier=tier, effective_from__lte=until).order_by("-effective_from")
     )
+
+
+def standards_by_tier(*, tenant: Tenant, until: date) -> dict[str, list[ActivityStandard]]:
+    """Return every tier's standards in effect by ``until``, newest first (one query for a whole team)."""
+    by_tier: dict[str, list[ActivityStandard]] = defaultdict(list)
+    for standard in ActivityStandard.objects.filter(tenant=tenant, effective_from__lte=until).order_by(
+        "-effective_from"
+    ):
+        by_tier[standard.tier].append(standard)
+    return by_tier
 
 
 def standard_on(standards: Sequence[ActivityStandard], day: date) -> ActivityStandard | None:

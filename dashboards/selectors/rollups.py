@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from activities.models import ITEMS, DailyLog
 from dashboards.models import Grain, Rollup, RollupLine, Scope
@@ -217,20 +217,3 @@ def rollup_series(
         for row in series:
             row["lines"] = lines[row["period_start"]]
     return series
-
-
-def refreshed_at(*, tenant: Tenant, subject: Subject) -> Any:
-    """When the subject's rollups were last written (shown beside the figures)."""
-    return (
-        Rollup.objects.filter(tenant=tenant, scope=subject.scope, subject_id=subject.id)
-        .order_by("-refreshed_at")
-        .values_list("refreshed_at", flat=True)
-        .first()
-    )
-
-
-def pending_requests(*, tenant: Tenant) -> int:
-    """How many refreshes are owed (the outbox): 0 means every write is rolled up."""
-    from dashboards.models import RollupRequest
-
-    return RollupRequest.objects.filter(tenant=tenant).aggregate(n=Count("id"))["n"]

@@ -25,7 +25,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,16 +37,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import ITEMS, DailyLog
-from activities.selectors.standards import meets_standard, standard_on
+from activities.selectors.standards import meets_standard, standard_on, standards_by_tier
 from dashboards.models import Alert, AlertNotice, Grain, Rollup, Scope
 from salesops.org.models import LEADING_ROLES, Member, OrgUnit, Tenant
 from targets.models import Allocation, Plan, SaleRecord
 from targets.quarters import quarter_end, quarter_of, quarter_start
-from targets.selectors.attainment import expected_to_date
+from targets.selectors.attainment import deviation_ratio, expected_to_date
 
 log = logging.getLogger(__name__)
 
-RATIO = Decimal("0.0001")
 # How far back a low-activity run is followed to find where it began.
 LOW_ACTIVITY_LOOKBACK_DAYS = 60
 OPEN = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
@@ -114,8 +113,8 @@ def deviation_findings(*, tenant: Tenant, as_of: date) -> list[Finding]:
         if not expected:
             continue
         actual = actuals.get((member_id, unit_id), Decimal(0))
-        deviation = ((actual - expected) / expected).quantize(RATIO, ROUND_HALF_UP)
-        if -deviation > threshold:
+        deviation = deviation_ratio(actual, expected)
+        if deviation is not None and -deviation > threshold:
             findings.append(
                 Finding(
                     kind=Alert.Kind.DEVIATION,
@@ -144,18 +143,12 @@ def working_days_before(as_of: date, count: int) -> list[date]:
 
 def low_activity_findings(*, tenant: Tenant, as_of: date) -> list[Finding]:
     """Agents below their standard on each of the last ``low_activity_days`` working days."""
-    from activities.models import ActivityStandard
-
     needed = tenant.low_activity_days
     window = working_days_before(as_of, max(needed, LOW_ACTIVITY_LOOKBACK_DAYS * 5 // 7))
     agents = list(
         Member.objects.filter(tenant=tenant, role=Member.Role.AGENT, active=True).values_list("pk", "tier", "hired_on")
     )
-    standards: dict[str, list] = defaultdict(list)
-    for standard in ActivityStandard.objects.filter(tenant=tenant, effective_from__lte=as_of).order_by(
-        "-effective_from"
-    ):
-        standards[standard.tier].append(standard)
+    standards = standards_by_tier(tenant=tenant, until=as_of)
     counts: dict[tuple[int, date], dict[str, int]] = {
         (row["member_id"], row["date"]): {item: row[item] for item in ITEMS}
         for row in DailyLog.objects.filter(tenant=tenant, date__range=(window[0], window[-1])).values(

@@ -44,9 +44,14 @@ class Attainment:
 
     @property
     def deviation(self) -> Decimal | None:
-        if not self.expected:
-            return None
-        return ((self.actual - self.expected) / self.expected).quantize(RATIO, ROUND_HALF_UP)
+        return deviation_ratio(self.actual, self.expected)
+
+
+def deviation_ratio(actual: Decimal, expected: Decimal) -> Decimal | None:
+    """(actual − expected) / expected to four places; None when nothing was expected yet."""
+    if not expected:
+        return None
+    return ((actual - expected) / expected).quantize(RATIO, ROUND_HALF_UP)
 
 
 def expected_to_date(month_targets: dict[int, Decimal], *, year: int, as_of: date) -> Decimal:
