@@ -25,6 +25,9 @@ class NavEntry:
 
 ENTRIES = [
     NavEntry("home", _("Home"), ALL_ROLES),
+    NavEntry(
+        "dashboards-home", _("Dashboard"), frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.TENANT_ADMIN})
+    ),
     NavEntry("activities-page", _("Work log"), frozenset({Role.AGENT, Role.SUPERVISOR})),
     NavEntry("activities-team-page", _("Morning review"), frozenset({Role.SUPERVISOR})),
     NavEntry(

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from activities import review_pages as activity_review_pages
 from activities import views as activity_views
+from dashboards import pages as dashboard_pages
 from dashboards import views as alert_views
 from salesops import views
 from salesops.org import views as org_views
@@ -31,6 +32,17 @@ urlpatterns = [
     path("activities/reviews/monthly.xlsx", activity_review_pages.monthly_xlsx, name="activities-reviews-monthly-xlsx"),
     path("activities/team/", activity_views.team_page, name="activities-team-page"),
     path("alerts/", alert_views.alerts_page, name="alerts-page"),
+    path("dashboards/", dashboard_pages.dashboard_home, name="dashboards-home"),
+    path("dashboards/members/<int:member_id>/", dashboard_pages.agent_page, name="dashboards-member"),
+    path(
+        "dashboards/members/<int:member_id>/<slug:table>.xlsx",
+        dashboard_pages.agent_xlsx,
+        name="dashboards-member-xlsx",
+    ),
+    path("dashboards/teams/<int:unit_id>/", dashboard_pages.team_page, name="dashboards-team"),
+    path("dashboards/teams/<int:unit_id>/<slug:table>.xlsx", dashboard_pages.team_xlsx, name="dashboards-team-xlsx"),
+    path("dashboards/units/<int:unit_id>/", dashboard_pages.unit_page, name="dashboards-unit"),
+    path("dashboards/units/<int:unit_id>/<slug:table>.xlsx", dashboard_pages.unit_xlsx, name="dashboards-unit-xlsx"),
     path("org/", org_views.org_page, name="org-page"),
     path("targets/", target_views.plan_list_page, name="targets-page"),
     path("targets/sales/", sale_views.sales_page, name="sales-page"),

@@ -28,17 +28,32 @@ class BarLabels:
 
 
 def target_actual_bars(
-    *, names: Sequence[str], targets: Sequence[Decimal], actuals: Sequence[Decimal], scale: Decimal, labels: BarLabels
+    *,
+    names: Sequence[str],
+    targets: Sequence[Decimal | None],
+    actuals: Sequence[Decimal],
+    scale: Decimal,
+    labels: BarLabels,
+    links: Sequence[str] | None = None,
 ) -> dict:
-    """Return grouped bars of target against actual for each row (amounts divided by ``scale``)."""
+    """Return grouped bars of target against actual for each row (amounts divided by ``scale``).
 
-    def scaled(values: Sequence[Decimal]) -> list[float]:
-        return [float(value / scale) for value in values]
+    ``links``: a page for each row; clicking its bars opens it (a dashboard's drill-down).
+    """
+
+    def scaled(values: Sequence[Decimal | None]) -> list[float | None]:
+        return [None if value is None else float(value / scale) for value in values]
+
+    customdata = list(links) if links is not None else None
 
     figure = go.Figure(
         data=[
-            go.Bar(name=labels.target, x=list(names), y=scaled(targets), marker_color=TARGET_COLOUR),
-            go.Bar(name=labels.actual, x=list(names), y=scaled(actuals), marker_color=ACTUAL_COLOUR),
+            go.Bar(
+                name=labels.target, x=list(names), y=scaled(targets), marker_color=TARGET_COLOUR, customdata=customdata
+            ),
+            go.Bar(
+                name=labels.actual, x=list(names), y=scaled(actuals), marker_color=ACTUAL_COLOUR, customdata=customdata
+            ),
         ],
         layout=go.Layout(
             title={"text": labels.title, "font": {"size": 15}},

@@ -178,6 +178,28 @@ def test_generator_reuses_a_matching_tenant_and_regenerates_on_request(generated
     assert tenant_counts(org.tenant) == acme_before
 
 
+def test_the_default_size_has_branches_of_2000_agents():
+    size = BenchSize()
+    assert (size.branches, size.teams_per_branch, size.agents_per_team) == (10, 200, 10)
+    assert size.teams == 2000 and size.agents == 20000 and size.teams_per_branch * size.agents_per_team == 2000
+    assert size.describe() == "10 branches × 200 teams × 10 agents = 20,000 agents"
+
+
+def test_a_tenant_of_the_same_totals_in_another_shape_is_generated_again(generated):
+    # Given the tiny tenant, 2 branches × 3 teams × 5 agents (6 teams, 30 agents)
+    bench, _, _ = generated
+    # When 3 branches × 2 teams × 5 agents are asked for (the same teams and agents, as the
+    # 100 × 20 tenant of old and the 10 × 200 one of now both have 2,000 teams and 20,000 agents)
+    reshaped = BenchSize(branches=3, teams_per_branch=2, agents_per_team=5, sales_per_agent=3, recent_sales_per_agent=4)
+    lines: list[str] = []
+    again = bench_tenant_get_or_generate(size=reshaped, today=TODAY, progress=lines.append)
+    # Then it is generated again in the new shape, and says why
+    assert not again.reused and again.tenant.pk != bench.tenant.pk
+    assert any("has 2 branches × 3 teams × 5 agents, not 3 branches × 2 teams × 5 agents" in line for line in lines)
+    per_branch = OrgUnit.objects.filter(tenant=again.tenant, kind="team").values("parent").annotate(n=Count("id"))
+    assert sorted(row["n"] for row in per_branch) == [2, 2, 2]
+
+
 def test_bench_database_is_the_configured_one_plus_bench():
     assert bench_database_url("postgres://postgres@127.0.0.1:5432/salesops") == (
         "postgres://postgres@127.0.0.1:5432/salesops_bench"
@@ -200,8 +222,13 @@ def test_the_registry_holds_the_plan_and_rollup_scenarios_with_their_goals():
     assert goals["raw_group_by"] is goals["rollup_rebuild"] is goals["rollup_rebuild_from_empty"] is None
     assert goals["quarter_refresh_after_plan"] is None
     assert goals["incremental_refresh"] == 2.0
+    assert goals["dashboard_supervisor_branch"] == goals["dashboard_manager_company"] == 0.3
     timed = {item.name: item.timed for item in scenarios.SCENARIOS}
     assert timed["incremental_refresh"] == "samples" and timed["quarter_refresh_after_plan"] == "once"
+    assert timed["dashboard_supervisor_branch"] == timed["dashboard_manager_company"] == "samples"
+    # The dashboards are timed after two warm-up requests, whatever --warmups says
+    warmups = {item.name: item.min_warmups for item in scenarios.SCENARIOS}
+    assert warmups["dashboard_supervisor_branch"] == warmups["dashboard_manager_company"] == 2
     assert {timed[name] for name in ("raw_group_by", "rollup_rebuild", "rollup_rebuild_from_empty")} == {"runs"}
     # The rebuild's goal is relative: at most twice the raw GROUP BY, median over median
     ratios = {(ratio.numerator, ratio.denominator): ratio.goal for ratio in scenarios.RATIOS}
@@ -426,3 +453,36 @@ def test_the_incremental_scenario_goes_through_a_real_worker(transactional_db, o
     refreshed = rollup_figures(bench.tenant)
     bench_rollups_rebuild(bench)
     assert rollup_figures(bench.tenant) == refreshed
+
+
+def test_the_dashboard_scenarios_open_the_pages_of_a_branch_and_the_company(generated):
+    # Given the tiny tenant, without a plan yet; when each dashboard scenario takes two samples
+    bench, _, _ = generated
+    assert not Plan.objects.filter(tenant=bench.tenant).exists()
+    run = scenarios.BenchRun(bench=bench, warmups=0, runs=1, samples=2)
+    branch = scenarios.dashboard_supervisor_branch(run)
+    company = scenarios.dashboard_manager_company(run)
+    # Then each timed its samples (after two warm-up requests: no timing is judged here), as the
+    # manager of the branch and of the company
+    assert len(branch.seconds) == len(company.seconds) == 2
+    assert branch.size.startswith("branch of 15 agents in 3 teams, as its manager; ")
+    assert company.size.startswith("company of 30 agents in 2 branches, as its manager; ")
+    assert "queries" in branch.size and "KB" in company.size
+    # And the quarter's premium plan was allocated and its targets rolled up for the pages to show
+    plan = Plan.objects.get(tenant=bench.tenant, year=2026, quarter=4, metric="premium")
+    assert Allocation.objects.filter(tenant=bench.tenant, plan=plan).exists()
+    assert scenarios._company_month_target(bench) > 0
+    assert not RollupRequest.objects.filter(tenant=bench.tenant).exists()
+
+
+def test_a_dashboard_that_is_not_the_page_makes_the_scenario_unavailable(generated):
+    # Given the tiny tenant's branch manager; when the scenario's client opens a page that is not a
+    # dashboard, or one that answers 404
+    bench, _, _ = generated
+    manager = scenarios._manager_of(bench, "branch")
+    run = scenarios.BenchRun(bench=bench, warmups=0, runs=1, samples=1)
+    # Then it is reported as not run, with the reason, instead of stopping the bench
+    with pytest.raises(scenarios.ScenarioUnavailable, match="without data-page"):
+        scenarios.dashboard_samples(run, viewer=manager, url="/org/", marker='data-page="dashboard-team"')
+    with pytest.raises(scenarios.ScenarioUnavailable, match="answered 404"):
+        scenarios.dashboard_samples(run, viewer=manager, url="/no-such-page/", marker='data-page="dashboard-team"')

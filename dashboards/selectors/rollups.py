@@ -13,6 +13,7 @@ policies), and for units by week or month the channel × product lines with
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -137,8 +138,13 @@ def _stored(tenant: Tenant, subject: Subject, grain: str, start: date, end: date
     return rows
 
 
-def _lines(tenant: Tenant, unit_id: int, grain: str, starts: list[date]) -> dict[date, list[dict[str, Any]]]:
-    """Each period's channel × product lines with count share and its rolling-quarter moving average."""
+def line_figures(
+    tenant: Tenant, unit_id: int, grain: str, starts: list[date]
+) -> tuple[list[date], dict[date, dict[tuple[int, int], tuple[int, Decimal]]]]:
+    """Return the periods from a rolling quarter before ``starts`` on, and each one's (channel, product) lines.
+
+    One query: the lines of ``starts`` and of the periods the moving average looks back on.
+    """
     window = ROLLING_QUARTER[grain]
     first = starts[0]
     for _ in range(window - 1):
@@ -149,38 +155,68 @@ def _lines(tenant: Tenant, unit_id: int, grain: str, starts: list[date]) -> dict
         tenant=tenant, unit_id=unit_id, grain=grain, period_start__gte=first, period_start__lte=starts[-1]
     ).values_list("period_start", "channel_id", "product_id", "policies", "premium"):
         figures[line[0]][(line[1], line[2])] = (line[3], line[4])
-    totals = {start: sum(policies for policies, _ in figures[start].values()) for start in history}
-    channels = dict(Channel.objects.filter(tenant=tenant).values_list("pk", "code"))
-    products = dict(Product.objects.filter(tenant=tenant).values_list("pk", "code"))
-    keys = sorted({key for start in history for key in figures[start]})
+    return history, figures
 
-    def share(start: date, key: tuple[int, int]) -> Decimal | None:
-        # Unrounded: the moving average rounds once, at the end.
-        if not totals[start]:
-            return None
-        return Decimal(figures[start].get(key, (0, 0))[0]) / totals[start]
 
-    result: dict[date, list[dict[str, Any]]] = {}
+def count_shares(
+    history: list[date],
+    figures: dict[date, dict[tuple[int, int], tuple[int, Decimal]]],
+    starts: list[date],
+    grain: str,
+    group: Callable[[tuple[int, int]], Any],
+) -> dict[date, dict[Any, tuple[int, Decimal | None, Decimal | None]]]:
+    """Return, per period of ``starts`` and per group of lines, (policies, count share, its moving average).
+
+    The share is of all the unit's policies in the period; the moving average
+    is over the rolling quarter ending with the period, leaving out periods
+    without any policy (they have no share). Unrounded: callers round once.
+    """
+    window = ROLLING_QUARTER[grain]
+    grouped: dict[date, dict[Any, int]] = {start: defaultdict(int) for start in history}
+    for start in history:
+        for key, (policies, _premium) in figures[start].items():
+            grouped[start][group(key)] += policies
+    totals = {start: sum(grouped[start].values()) for start in history}
+    names = sorted({name for start in history for name in grouped[start]})
+    result: dict[date, dict[Any, tuple[int, Decimal | None, Decimal | None]]] = {}
     for start in starts:
         index = history.index(start)
-        recent = history[max(0, index - window + 1) : index + 1]
+        recent = [past for past in history[max(0, index - window + 1) : index + 1] if totals[past]]
+        shares = {}
+        for name in names:
+            policies = grouped[start].get(name, 0)
+            share = Decimal(policies) / totals[start] if totals[start] else None
+            past = [Decimal(grouped[day].get(name, 0)) / totals[day] for day in recent]
+            shares[name] = (policies, share, sum(past, Decimal(0)) / len(past) if past else None)
+        result[start] = shares
+    return result
+
+
+def _rounded(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(RATIO, ROUND_HALF_UP)
+
+
+def _lines(tenant: Tenant, unit_id: int, grain: str, starts: list[date]) -> dict[date, list[dict[str, Any]]]:
+    """Each period's channel × product lines with count share and its rolling-quarter moving average."""
+    history, figures = line_figures(tenant, unit_id, grain, starts)
+    shares = count_shares(history, figures, starts, grain, group=lambda key: key)
+    channels = dict(Channel.objects.filter(tenant=tenant).values_list("pk", "code"))
+    products = dict(Product.objects.filter(tenant=tenant).values_list("pk", "code"))
+    result: dict[date, list[dict[str, Any]]] = {}
+    for start in starts:
         lines = []
-        for key in keys:
-            # Periods without any policy have no share and are left out of the average.
-            shares = [value for past in recent if (value := share(past, key)) is not None]
-            policies, premium = figures[start].get(key, (0, Decimal(0)))
-            if not policies and not shares:
+        for key, (policies, share, average) in shares[start].items():
+            if not policies and average is None:
                 continue
+            channel_id, product_id = key
             lines.append(
                 {
-                    "channel": channels.get(key[0], ""),
-                    "product": products.get(key[1], ""),
+                    "channel": channels.get(channel_id, ""),
+                    "product": products.get(product_id, ""),
                     "policies": policies,
-                    "premium": premium,
-                    "count_share": ratio(policies, totals[start]),
-                    "count_share_moving_average": (
-                        (sum(shares, Decimal(0)) / len(shares)).quantize(RATIO, ROUND_HALF_UP) if shares else None
-                    ),
+                    "premium": figures[start].get(key, (0, Decimal(0)))[1],
+                    "count_share": _rounded(share),
+                    "count_share_moving_average": _rounded(average),
                 }
             )
         result[start] = lines

@@ -29,7 +29,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per scenario (default 5)")
     parser.add_argument("--warmups", type=int, default=1, help="untimed runs before them (default 1)")
     parser.add_argument(
-        "--samples", type=int, default=30, help="timed events per latency scenario (incremental_refresh; default 30)"
+        "--samples",
+        type=int,
+        default=30,
+        help="timed events per latency scenario (incremental_refresh, the dashboards; default 30)",
     )
     parser.add_argument(
         "--write-docs",
@@ -90,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     for item in scenarios.SCENARIOS:
         if arguments.scenario and item.name not in arguments.scenario:
             continue
+        warmups = max(arguments.warmups, item.min_warmups)
         timed = {
-            "runs": f"{arguments.warmups} warm-up + {arguments.runs} timed runs",
-            "samples": f"{arguments.warmups} warm-up + {arguments.samples} timed samples",
+            "runs": f"{warmups} warm-up + {arguments.runs} timed runs",
+            "samples": f"{warmups} warm-up + {arguments.samples} timed samples",
             "once": "one timed run",
         }[item.timed]
         _say(f"{item.name}: {item.description} ({timed})")

@@ -8,8 +8,9 @@ onboarding is never duplicated here.
 
 Shape (``BenchSize``, default sizes):
 
-- 100 branches × 20 teams; paths ``/company/branch/team/`` as ``unit_create``
-  writes them;
+- 10 branches × 200 teams (each branch 2,000 agents, as large a branch as
+  the dashboards must serve); paths ``/company/branch/team/`` as
+  ``unit_create`` writes them;
 - a company manager, a manager per branch, a supervisor per team and 10
   agents per team (20,000), each reporting to the leader of the unit above;
 - 10% of the agents hired less than 3 months before the benchmarked quarter
@@ -103,8 +104,8 @@ ROLLUP_MODELS = [Rollup, RollupLine]
 class BenchSize:
     """How big the generated org is; the defaults are the benchmark's."""
 
-    branches: int = 100
-    teams_per_branch: int = 20
+    branches: int = 10
+    teams_per_branch: int = 200
     agents_per_team: int = 10
     # Means: each agent gets between 0 and twice this many sale records in
     # last quarter, and again in the days with work logs.
@@ -289,12 +290,34 @@ def _rolled_up(bench: BenchTenant) -> bool:
 
 
 def _shape_problem(tenant: Tenant, size: BenchSize, history: Quarter, today: date) -> str | None:
-    """Say why an existing tenant is not the one asked for, or return None."""
-    units = dict(OrgUnit.objects.filter(tenant=tenant).order_by().values_list("kind").annotate(n=Count("id")))
-    agents = Member.objects.filter(tenant=tenant, role=Member.Role.AGENT).count()
-    branches, teams = units.get(OrgUnit.Kind.BRANCH, 0), units.get(OrgUnit.Kind.TEAM, 0)
-    if (branches, teams, agents) != (size.branches, size.teams, size.agents):
-        return f"has {branches} branches, {teams} teams and {agents:,} agents, not {size.describe()}"
+    """Say why an existing tenant is not the one asked for, or return None.
+
+    The shape is compared unit by unit, not only in totals: 100 branches ×
+    20 teams and 10 × 200 both hold 20,000 agents, but only the second has a
+    2,000-agent branch for the dashboards to serve.
+    """
+    branches = OrgUnit.objects.filter(tenant=tenant, kind=OrgUnit.Kind.BRANCH).count()
+    # Teams per branch and agents per team: the distinct counts ({20} for 20 teams in each branch).
+    teams_per_branch = set(
+        OrgUnit.objects.filter(tenant=tenant, kind=OrgUnit.Kind.TEAM)
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    agents_per_team = set(
+        Member.objects.filter(tenant=tenant, role=Member.Role.AGENT)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    wanted = (size.branches, {size.teams_per_branch}, {size.agents_per_team})
+    if (branches, teams_per_branch, agents_per_team) != wanted:
+        return (
+            f"has {branches} branches × {_counts(teams_per_branch)} teams × {_counts(agents_per_team)} agents, "
+            f"not {size.describe()}"
+        )
     # A tenant generated on another day (or before work logs were
     # generated) has logs outside the days ending today, or none.
     start = today - timedelta(days=size.log_days - 1)
@@ -307,6 +330,14 @@ def _shape_problem(tenant: Tenant, size: BenchSize, history: Quarter, today: dat
     if not history_sales or span["first"] < min(history.start, start) or span["last"] > today:
         return f"has no sale history for {history} (the quarter before today's) and the days to {today}"
     return None
+
+
+def _counts(counts: set[int]) -> str:
+    """One count as itself, several as their range ("18–22"), none as 0."""
+    if not counts:
+        return "0"
+    low, high = min(counts), max(counts)
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def _tenant_column(model: type[models.Model]) -> str | None:

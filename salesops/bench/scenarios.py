@@ -10,11 +10,13 @@ exist yet, or does not finish in its time limit, raises
 
 from __future__ import annotations
 
+import gc
 import importlib
 import itertools
 import random
 import statistics
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +27,10 @@ from typing import Any
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 from psycopg.errors import QueryCanceled
 
 from activities.models import ITEMS, DailyLog
@@ -67,6 +73,8 @@ class Scenario:
     # "samples" (warm-ups, then ``BenchRun.samples`` events: a latency) or
     # "once" (one call, too long to repeat).
     timed: str = "runs"
+    # Warm-ups the scenario makes at least, whatever --warmups says.
+    min_warmups: int = 0
 
     @property
     def description(self) -> str:
@@ -82,13 +90,13 @@ SCENARIOS: list[Scenario] = []
 RATIOS: list[Ratio] = []
 
 
-def scenario(name: str, *, goal_seconds: float | None = None, timed: str = "runs"):
+def scenario(name: str, *, goal_seconds: float | None = None, timed: str = "runs", min_warmups: int = 0):
     """Register the decorated function as the scenario ``name``; goal_seconds None means "just report"."""
     if timed not in {"runs", "samples", "once"}:
         raise ValueError(f"timed must be runs, samples or once, not {timed!r}")
 
     def register(measure: Callable[[BenchRun], Outcome]) -> Callable[[BenchRun], Outcome]:
-        SCENARIOS.append(Scenario(name, goal_seconds, measure, timed))
+        SCENARIOS.append(Scenario(name, goal_seconds, measure, timed, min_warmups))
         return measure
 
     return register
@@ -533,4 +541,155 @@ def incremental_refresh(run: BenchRun) -> Outcome:
     return Outcome(
         size=f"1 log of {bench.size.agents:,} agents → company day; commit → visible (write {write_ms:.0f} ms)",
         seconds=latencies,
+    )
+
+
+# --- Dashboards (pages) -------------------------------------------------------
+
+# The issue's goal: a dashboard's server time, p95 under 300 ms, for the
+# largest branch (2,000 agents) and for the company (20,000).
+DASHBOARD_GOAL_SECONDS = 0.3
+# The first request compiles the templates and imports what the page needs,
+# the second finds PostgreSQL's buffers warm for the same reads.
+DASHBOARD_WARMUPS = 2
+# The test client's host name, which ALLOWED_HOSTS must admit (the bench runs
+# under the local settings, whose hosts are 127.0.0.1 and localhost).
+TEST_CLIENT_HOST = "testserver"
+
+
+def _targets_rolled_up(bench: BenchTenant) -> None:
+    """Make sure, untimed, that the benchmarked quarter has an allocated plan whose targets are in the rollups.
+
+    The dashboards show targets, attainment and the burn-up as in
+    production: the plan is the plan scenarios' (created and allocated if
+    none is), its quarter refresh served by ``_outbox_serve``; a plan
+    allocated before the rollups were last rebuilt from empty tables is
+    rolled up again by a quarter refresh.
+    """
+    plans = _plan_services()
+    rollups = _rollup_services()
+    _plan_allocated(bench, plans)
+    _outbox_serve(bench)
+    if not _company_month_target(bench):
+        with transaction.atomic():
+            rollups.request_quarter_refresh(tenant=bench.tenant, year=bench.quarter.year, quarter=bench.quarter.quarter)
+        _outbox_serve(bench)
+    if not _company_month_target(bench):
+        raise ScenarioUnavailable(f"the plan of {bench.quarter} did not reach the company's rollup of this month")
+    bench_worker.queue_purge(celery_app.conf.task_default_queue)
+
+
+def _company_month_target(bench: BenchTenant) -> Decimal | None:
+    """The company's premium target of today's month as its rollup says (None: no row)."""
+    company_id = OrgUnit.objects.get(tenant=bench.tenant, kind=OrgUnit.Kind.COMPANY).pk
+    return (
+        Rollup.objects.filter(
+            tenant=bench.tenant,
+            scope="unit",
+            subject_id=company_id,
+            grain="month",
+            period_start=bench.today.replace(day=1),
+        )
+        .values_list("target_premium", flat=True)
+        .first()
+    )
+
+
+def _dashboard_url(url_name: str, unit: OrgUnit) -> str:
+    try:
+        return reverse(url_name, kwargs={"unit_id": unit.pk})
+    except NoReverseMatch as error:
+        raise ScenarioUnavailable(f"there is no page named {url_name!r} yet") from error
+
+
+def dashboard_samples(run: BenchRun, *, viewer: Member, url: str, marker: str) -> tuple[list[float], str]:
+    """GET ``url`` as ``viewer`` with the test client: warm-ups, then ``run.samples`` timed requests.
+
+    Each sample is the whole ``client.get``: middleware, session and
+    membership, the view's queries, the template and the charts' JSON, as
+    the server spends it (no network, no browser). Returns the seconds and
+    what the first warm-up showed (size and queries) for the table.
+    """
+    client = Client(raise_request_exception=False)
+    client.force_login(viewer.user)
+    warmups = max(run.warmups, DASHBOARD_WARMUPS)
+    # The first warm-up counts the queries (recording them costs time, so
+    # the timed requests do not).
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, TEST_CLIENT_HOST]), warnings.catch_warnings():
+        # WhiteNoise says, when the client loads the middleware, that there is
+        # no collectstatic directory: the local settings serve from the finders.
+        warnings.filterwarnings("ignore", message="No directory at")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        _dashboard_check(response, url, marker)
+        shown = f"{len(response.content) / 1024:,.0f} KB, {len(queries)} queries"
+        # As the web server does once the app is loaded (salesops/wsgi.py):
+        # what lives as long as the process is kept out of full collections.
+        gc.collect()
+        gc.freeze()
+        try:
+            seconds, _response = time_calls(
+                lambda: _dashboard_check(client.get(url), url, marker), warmups=warmups - 1, runs=run.samples
+            )
+        finally:
+            gc.unfreeze()
+    return seconds, shown
+
+
+def _dashboard_check(response: HttpResponse, url: str, marker: str) -> HttpResponse:
+    """Raise ScenarioUnavailable unless ``response`` is the dashboard (200, with its ``data-page``)."""
+    if response.status_code != 200:
+        failure = getattr(response, "exc_info", None)
+        reason = f": {failure[1]!r}" if failure else ""
+        where = f" (to {response['Location']})" if response.has_header("Location") else ""
+        raise ScenarioUnavailable(f"GET {url} answered {response.status_code}{where}{reason}")
+    if marker.encode() not in response.content:
+        raise ScenarioUnavailable(f"GET {url} answered a page without {marker}: not the dashboard")
+    return response
+
+
+def _manager_of(bench: BenchTenant, kind: str) -> Member:
+    """The manager of the first unit of ``kind`` (a branch's, or the company's), with unit and login."""
+    manager = (
+        Member.objects.filter(tenant=bench.tenant, role=Member.Role.MANAGER, unit__kind=kind, active=True)
+        .select_related("unit", "user")
+        .order_by("unit_id", "pk")
+        .first()
+    )
+    if manager is None:
+        raise ScenarioUnavailable(f"the bench tenant has no manager of a {kind}")
+    return manager
+
+
+def _agents_under(bench: BenchTenant, unit: OrgUnit) -> int:
+    return Member.objects.filter(tenant=bench.tenant, role=Member.Role.AGENT, unit__path__startswith=unit.path).count()
+
+
+@scenario(
+    "dashboard_supervisor_branch", goal_seconds=DASHBOARD_GOAL_SECONDS, timed="samples", min_warmups=DASHBOARD_WARMUPS
+)
+def dashboard_supervisor_branch(run: BenchRun) -> Outcome:
+    """Server time of the team dashboard of a 2,000-agent branch, opened by its manager (GET, test client)."""
+    manager = _manager_of(run.bench, OrgUnit.Kind.BRANCH)
+    url = _dashboard_url("dashboards-team", manager.unit)
+    _targets_rolled_up(run.bench)
+    seconds, shown = dashboard_samples(run, viewer=manager, url=url, marker='data-page="dashboard-team"')
+    teams = OrgUnit.objects.filter(tenant=run.bench.tenant, kind=OrgUnit.Kind.TEAM, parent=manager.unit).count()
+    agents = _agents_under(run.bench, manager.unit)
+    return Outcome(size=f"branch of {agents:,} agents in {teams:,} teams, as its manager; {shown}", seconds=seconds)
+
+
+@scenario(
+    "dashboard_manager_company", goal_seconds=DASHBOARD_GOAL_SECONDS, timed="samples", min_warmups=DASHBOARD_WARMUPS
+)
+def dashboard_manager_company(run: BenchRun) -> Outcome:
+    """Server time of the unit dashboard of the 20,000-agent company, opened by its manager (GET, test client)."""
+    manager = _manager_of(run.bench, OrgUnit.Kind.COMPANY)
+    url = _dashboard_url("dashboards-unit", manager.unit)
+    _targets_rolled_up(run.bench)
+    seconds, shown = dashboard_samples(run, viewer=manager, url=url, marker='data-page="dashboard-unit"')
+    branches = OrgUnit.objects.filter(tenant=run.bench.tenant, kind=OrgUnit.Kind.BRANCH, parent=manager.unit).count()
+    agents = _agents_under(run.bench, manager.unit)
+    return Outcome(
+        size=f"company of {agents:,} agents in {branches} branches, as its manager; {shown}", seconds=seconds
     )

@@ -1,0 +1,257 @@
+"""Plotly figures of the dashboards: pure functions of data, no ORM (STYLE.md rule 9).
+
+Each builder takes plain numbers and the words already translated into the
+user's language, and returns the figure as a JSON-ready dict that the page
+hands to plotly.js (served from our own static files). Amounts arrive in
+yuan and are drawn in 万元; shares arrive as ratios and are drawn in %.
+A point may carry a link (``customdata``): clicking it drills down
+(static/js/activities-charts.js).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import plotly.graph_objects as go
+
+ACTUAL_COLOUR = "#c8102e"
+TARGET_COLOUR = "#9aa5b1"
+MET_COLOUR = "#2e7d32"
+BELOW_COLOUR = "#c8102e"
+SERIES_COLOURS = ("#c8102e", "#1f5aa6", "#2e7d32", "#e08e0b", "#6a3d9a", "#17becf", "#8c564b", "#7f7f7f")
+TEN_THOUSAND = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A chart's words: its title and its axes' titles with their units (万元, 件, %)."""
+
+    title: str
+    x: str
+    y: str
+
+
+def _wan(values: Sequence[Decimal | int | None]) -> list[float | None]:
+    return [None if value is None else float(Decimal(value) / TEN_THOUSAND) for value in values]
+
+
+def _percent(values: Sequence[Decimal | None]) -> list[float | None]:
+    return [None if value is None else float(value * 100) for value in values]
+
+
+def _layout(labels: Labels, *, height: int = 320, legend: bool = True, **extra) -> go.Layout:
+    return go.Layout(
+        title={"text": labels.title, "font": {"size": 15}},
+        xaxis={"title": {"text": labels.x}, "automargin": True, **extra.pop("xaxis", {})},
+        yaxis={"title": {"text": labels.y}, "automargin": True, "rangemode": "tozero", **extra.pop("yaxis", {})},
+        margin={"l": 56, "r": 12, "t": 44, "b": 24},
+        height=height,
+        paper_bgcolor="#fff",
+        plot_bgcolor="#fff",
+        showlegend=legend,
+        legend={"orientation": "h", "y": -0.3},
+        **extra,
+    )
+
+
+def _plain(figure: go.Figure) -> dict:
+    # plotly's own encoder turns its types into plain JSON; json_script needs plain Python.
+    return json.loads(figure.to_json())
+
+
+def standard_bars(
+    *, items: Sequence[str], values: Sequence[int], standards: Sequence[int | None], labels: Labels, standard_name: str
+) -> dict:
+    """Return today's count of each item as a bar (green when the standard is met) and the standard as a tick."""
+    colours = [
+        MET_COLOUR if standard is not None and value >= standard else BELOW_COLOUR
+        for value, standard in zip(values, standards, strict=True)
+    ]
+    figure = go.Figure(
+        data=[
+            go.Bar(x=list(items), y=list(values), marker_color=colours, text=list(values), name=labels.y),
+            go.Scatter(
+                x=list(items),
+                y=list(standards),
+                mode="markers",
+                marker={"symbol": "line-ew", "size": 34, "line": {"width": 3, "color": "#333"}},
+                name=standard_name,
+            ),
+        ],
+        layout=_layout(labels, height=280),
+    )
+    return _plain(figure)
+
+
+def cumulative_curve(
+    *,
+    days: Sequence[date],
+    actual: Sequence[Decimal | None],
+    target: Sequence[Decimal | None],
+    money: bool,
+    labels: Labels,
+    actual_name: str,
+    target_name: str,
+) -> dict:
+    """Return the running actual against the running phased target (pacing, burn-up); money in 万元."""
+
+    def scaled(values: Sequence[Decimal | None]) -> list[float | None]:
+        return _wan(values) if money else [None if value is None else float(value) for value in values]
+
+    x = [day.isoformat() for day in days]
+    data = []
+    if any(value is not None for value in target):
+        data.append(
+            go.Scatter(
+                x=x, y=scaled(target), name=target_name, mode="lines", line={"color": TARGET_COLOUR, "dash": "dash"}
+            )
+        )
+    data.append(go.Scatter(x=x, y=scaled(actual), name=actual_name, mode="lines", line={"color": ACTUAL_COLOUR}))
+    return _plain(go.Figure(data=data, layout=_layout(labels)))
+
+
+def activity_scatter(
+    *,
+    names: Sequence[str],
+    activity: Sequence[int],
+    premium: Sequence[Decimal],
+    links: Sequence[str],
+    labels: Labels,
+) -> dict:
+    """Return one point per agent: the month's activity (x) against premium in 万元 (y); a click opens the agent."""
+    figure = go.Figure(
+        data=[
+            go.Scatter(
+                mode="markers",
+                marker={"color": ACTUAL_COLOUR, "size": 9, "opacity": 0.75},
+                hovertemplate="%{text}<br>%{x} · %{y:.2f}<extra></extra>",
+            )
+        ],
+        layout=_layout(labels, legend=False, xaxis={"rangemode": "tozero"}),
+    )
+    plain = _plain(figure)
+    # The points go straight into the plain figure: plotly validates its arrays
+    # element by element, about 0.1 s for a branch's 2,000 agents, and these
+    # are plain numbers and strings already.
+    plain["data"][0].update(
+        x=list(activity),
+        y=_wan(premium),
+        text=[str(name) for name in names],
+        customdata=list(links),
+    )
+    return plain
+
+
+def attainment_heatmap(
+    *,
+    channels: Sequence[str],
+    products: Sequence[str],
+    attainment: Sequence[Sequence[Decimal | None]],
+    labels: Labels,
+) -> dict:
+    """Return channel (rows) × product (columns) attainment in %, each cell labelled; empty where no target."""
+    z = [_percent(row) for row in attainment]
+    text = [["" if value is None else f"{value:.1f}%" for value in row] for row in z]
+    figure = go.Figure(
+        data=[
+            go.Heatmap(
+                x=list(products),
+                y=list(channels),
+                z=z,
+                text=text,
+                texttemplate="%{text}",
+                colorscale=[[0, "#f4c7c3"], [0.5, "#fff2cc"], [1, "#b7e1cd"]],
+                zmin=0,
+                zmax=120,
+                colorbar={"title": {"text": "%"}},
+                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            )
+        ],
+        layout=_layout(labels, height=max(240, 90 + 44 * len(channels)), legend=False, yaxis={"rangemode": "normal"}),
+    )
+    return _plain(figure)
+
+
+def count_share_lines(
+    *,
+    weeks: Sequence[date],
+    series: Sequence[tuple[str, Sequence[Decimal | None], Sequence[Decimal | None]]],
+    labels: Labels,
+    average_suffix: str,
+) -> dict:
+    """Return each group's weekly count share (solid) and its rolling-quarter moving average (dotted), in %."""
+    x = [week.isoformat() for week in weeks]
+    data = []
+    for index, (name, shares, averages) in enumerate(series):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        data.append(go.Scatter(x=x, y=_percent(shares), name=name, mode="lines+markers", line={"color": colour}))
+        data.append(
+            go.Scatter(
+                x=x,
+                y=_percent(averages),
+                name=f"{name} {average_suffix}",
+                mode="lines",
+                line={"color": colour, "dash": "dot"},
+            )
+        )
+    return _plain(go.Figure(data=data, layout=_layout(labels, height=340, yaxis={"ticksuffix": "%"})))
+
+
+def channel_quadrant(
+    *,
+    channels: Sequence[str],
+    shares: Sequence[Decimal | None],
+    prices: Sequence[Decimal | None],
+    share_line: Decimal | None,
+    price_line: Decimal | None,
+    labels: Labels,
+) -> dict:
+    """Return each channel at (count share %, premium per policy in 万元), split in four by the two averages."""
+    shapes = []
+    if share_line is not None:
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": float(share_line * 100),
+                "x1": float(share_line * 100),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": TARGET_COLOUR, "dash": "dash"},
+            }
+        )
+    if price_line is not None:
+        price = float(price_line / TEN_THOUSAND)
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": price,
+                "y1": price,
+                "line": {"color": TARGET_COLOUR, "dash": "dash"},
+            }
+        )
+    figure = go.Figure(
+        data=[
+            go.Scatter(
+                x=_percent(shares),
+                y=_wan(prices),
+                text=list(channels),
+                mode="markers+text",
+                textposition="top center",
+                cliponaxis=False,
+                marker={"color": ACTUAL_COLOUR, "size": 14},
+                hovertemplate="%{text}: %{x:.1f}% · %{y:.2f}<extra></extra>",
+            )
+        ],
+        layout=_layout(labels, legend=False, shapes=shapes, xaxis={"ticksuffix": "%", "rangemode": "tozero"}),
+    )
+    return _plain(figure)
