@@ -9,41 +9,16 @@ reported exactly like one that does not exist.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bancassurance.models import Bank, BankBranch
 from salesops.org.models import Member, Tenant
-from salesops.org.services import require_tenant_admin
-
-CODE_MAX_LENGTH = 40
-NAME_MAX_LENGTH = 100
+from salesops.org.services import code_and_name_errors, require_tenant_admin
 
 
 def _require_tenant_admin(actor: Member | None) -> None:
     require_tenant_admin(actor, _("Only a tenant admin may change banks and bank branches."))
-
-
-def _code_and_name_errors(model, *, tenant: Tenant, code: str, name: str) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if not code:
-        errors["code"] = [_("This field is required.")]
-    elif len(code) > CODE_MAX_LENGTH:
-        errors["code"] = [_("A code has at most 40 characters.")]
-    else:
-        try:
-            validate_slug(code)
-        except ValidationError as error:
-            errors["code"] = list(error.messages)
-        else:
-            if model.objects.filter(tenant=tenant, code=code).exists():
-                errors["code"] = [_("This code is already in use.")]
-    if not name:
-        errors["name"] = [_("This field is required.")]
-    elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = [_("A name has at most 100 characters.")]
-    return errors
 
 
 def _save_new(instance):
@@ -61,7 +36,7 @@ def bank_create(*, tenant: Tenant, actor: Member | None, code: str, name: str) -
     """Add a partner bank (``ICBC`` 工商银行) to the tenant."""
     _require_tenant_admin(actor)
     code, name = (code or "").strip(), (name or "").strip()
-    errors = _code_and_name_errors(Bank, tenant=tenant, code=code, name=name)
+    errors = code_and_name_errors(Bank, tenant=tenant, code=code, name=name)
     if errors:
         raise ValidationError(errors)
     return _save_new(Bank(tenant=tenant, code=code, name=name))
@@ -72,7 +47,7 @@ def bank_branch_create(*, tenant: Tenant, actor: Member | None, bank_id: int, co
     """Add a branch (网点) of one of the tenant's banks; imports name it by ``code``."""
     _require_tenant_admin(actor)
     code, name = (code or "").strip(), (name or "").strip()
-    errors = _code_and_name_errors(BankBranch, tenant=tenant, code=code, name=name)
+    errors = code_and_name_errors(BankBranch, tenant=tenant, code=code, name=name)
     bank = Bank.objects.filter(tenant=tenant, pk=bank_id).first() if bank_id is not None else None
     if bank is None:
         errors["bank"] = [_("Unknown bank.")]

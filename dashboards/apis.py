@@ -101,6 +101,7 @@ class AlertOutputSerializer(serializers.Serializer):
     period = serializers.SerializerMethodField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
+    reference = serializers.CharField()
     expected = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     actual = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     deviation = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)

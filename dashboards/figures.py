@@ -255,3 +255,54 @@ def channel_quadrant(
         layout=_layout(labels, legend=False, shapes=shapes, xaxis={"ticksuffix": "%", "rangemode": "tozero"}),
     )
     return _plain(figure)
+
+
+def stacked_counts(
+    *,
+    columns: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int], str]],
+    labels: Labels,
+) -> dict:
+    """Return counts per column stacked by series (name, counts, colour): the renewal pipeline by due week."""
+    data = [
+        go.Bar(x=list(columns), y=list(counts), name=name, marker_color=colour, text=[c or "" for c in counts])
+        for name, counts, colour in series
+    ]
+    return _plain(go.Figure(data=data, layout=_layout(labels, height=340, barmode="stack")))
+
+
+def rate_line(*, points: Sequence[str], rates: Sequence[Decimal | None], labels: Labels) -> dict:
+    """Return a rate over time as a line in % (a month with nothing due leaves a gap)."""
+    figure = go.Figure(
+        data=[
+            go.Scatter(
+                x=list(points),
+                y=_percent(rates),
+                mode="lines+markers+text",
+                text=[None if r is None else f"{float(r * 100):.1f}%" for r in rates],
+                textposition="top center",
+                line={"color": ACTUAL_COLOUR},
+                name=labels.y,
+            )
+        ],
+        layout=_layout(labels, height=300, legend=False, yaxis={"ticksuffix": "%", "range": [0, 105]}),
+    )
+    return _plain(figure)
+
+
+def count_bars(*, names: Sequence[str], counts: Sequence[int], labels: Labels) -> dict:
+    """Return one horizontal bar per name (lost reasons), the largest on top."""
+    figure = go.Figure(
+        data=[
+            go.Bar(
+                x=list(counts)[::-1],
+                y=list(names)[::-1],
+                orientation="h",
+                marker_color=TARGET_COLOUR,
+                text=list(counts)[::-1],
+                name=labels.x,
+            )
+        ],
+        layout=_layout(labels, height=max(200, 60 + 32 * len(names)), legend=False),
+    )
+    return _plain(figure)

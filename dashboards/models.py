@@ -121,6 +121,11 @@ class Alert(TenantOwnedModel):
         DEVIATION = "deviation", _("Behind target")
         LOW_ACTIVITY = "low_activity", _("Low activity")
         LOW_PRODUCTION = "low_production", _("No policy")
+        # The renewals app raises these (renewals.alerts); the subject is the
+        # advisor or ticket owner, ``reference`` the case or ticket.
+        FOLLOW_UP_OVERDUE = "follow_up_overdue", _("No follow-up")
+        SLA_BREACH = "sla_breach", _("Response SLA breached")
+        CALLBACK_OVERDUE = "callback_overdue", _("Call-back overdue")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -142,6 +147,9 @@ class Alert(TenantOwnedModel):
     # a policy (low production). One open alert per subject, kind and period.
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
+    # What, of the subject's, the alert is about when it can be several at
+    # once: a renewal case (``case:<policy_no>``) or a service ticket (``ticket:<id>``).
+    reference = models.CharField(_("reference"), max_length=60, blank=True, default="")
     expected = models.DecimalField(_("expected"), max_digits=16, decimal_places=2, null=True)
     actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=2, null=True)
     deviation = models.DecimalField(_("deviation"), max_digits=8, decimal_places=4, null=True)
@@ -163,7 +171,7 @@ class Alert(TenantOwnedModel):
         verbose_name_plural = _("alerts")
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "kind", "member", "unit", "period_start"],
+                fields=["tenant", "kind", "member", "unit", "period_start", "reference"],
                 condition=~models.Q(status="resolved"),
                 name="dashboards_alert_open_uniq",
                 nulls_distinct=False,

@@ -84,10 +84,13 @@ class DashboardFilters(forms.Form):
         }
         return urlencode(kept)
 
+    def default_period(self) -> Period:
+        return Period.quarter_of(self.today)
+
     def clean_period(self) -> Period:
         value = self.cleaned_data["period"]
         if not value:
-            return Period.quarter_of(self.today)
+            return self.default_period()
         period = Period.parse(value)
         if period is None:
             raise forms.ValidationError(_("Enter a quarter such as 2026-Q4 or a month such as 2026-11."))
@@ -113,7 +116,7 @@ class DashboardFilters(forms.Form):
         """The valid values, the defaults for any field in error (the page says which)."""
         cleaned = self.cleaned_data if self.is_bound else {}
         return {
-            "period": cleaned.get("period") or Period.quarter_of(self.today),
+            "period": cleaned.get("period") or self.default_period(),
             "date": cleaned.get("date") or self.today,
             "channel": cleaned.get("channel"),
             "product": cleaned.get("product"),
@@ -207,7 +210,10 @@ def _unit_page(
     return data, page_content.unit_tables(data, context["query"]), context
 
 
-def _render(request, template: str, context: dict[str, Any], tables: dict[str, Table], figures: dict[str, dict]):
+def render_dashboard(
+    request, template: str, context: dict[str, Any], tables: dict[str, Table], figures: dict[str, dict]
+):
+    """Render a dashboard page: its tables with their Excel links (``<url name>-xlsx``), 400 on a bad filter."""
     export = reverse(
         f"{request.resolver_match.url_name}-xlsx", kwargs={**request.resolver_match.kwargs, "table": "TABLE"}
     )
@@ -226,43 +232,47 @@ def agent_page(request, member_id: int):
     data, tables, context = _agent_page(request, member_id)
     member = context["member_shown"]
     context["trail"] = _trail(request.member, member.unit)
-    return _render(request, "dashboards/agent.html", context, tables, page_content.agent_figures(data))
+    return render_dashboard(request, "dashboards/agent.html", context, tables, page_content.agent_figures(data))
 
 
 @member_required
 def team_page(request, unit_id: int):
     data, tables, context = _team_page(request, unit_id)
     context["trail"] = _trail(request.member, context["unit"])
-    return _render(request, "dashboards/team.html", context, tables, page_content.team_figures(data))
+    return render_dashboard(request, "dashboards/team.html", context, tables, page_content.team_figures(data))
 
 
 @member_required
 def unit_page(request, unit_id: int):
     data, tables, context = _unit_page(request, unit_id)
     context["trail"] = _trail(request.member, context["unit"])
-    return _render(request, "dashboards/unit.html", context, tables, page_content.unit_figures(data, context["query"]))
+    return render_dashboard(
+        request, "dashboards/unit.html", context, tables, page_content.unit_figures(data, context["query"])
+    )
 
 
-def _export(request, page, object_id: int, table: str, filename: str):
+def export_table(request, page, object_id: int | None, table: str, filename: str):
+    """Answer one of a page's tables as XLSX (every row); a bad filter is a 400 with the reasons."""
     _data, tables, context = page(request, object_id)
     if context["form"].errors:
         errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in context["form"].errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     if table not in tables:
         raise Http404(_("Not found."))
-    return xlsx_response(workbook(tables[table]), f"{filename}-{object_id}-{table}.xlsx")
+    name = f"{filename}-{object_id}-{table}" if object_id is not None else f"{filename}-{table}"
+    return xlsx_response(workbook(tables[table]), f"{name}.xlsx")
 
 
 @member_required
 def agent_xlsx(request, member_id: int, table: str):
-    return _export(request, _agent_page, member_id, table, "agent")
+    return export_table(request, _agent_page, member_id, table, "agent")
 
 
 @member_required
 def team_xlsx(request, unit_id: int, table: str):
-    return _export(request, partial(_team_page, every_row=True), unit_id, table, "team")
+    return export_table(request, partial(_team_page, every_row=True), unit_id, table, "team")
 
 
 @member_required
 def unit_xlsx(request, unit_id: int, table: str):
-    return _export(request, partial(_unit_page, every_row=True), unit_id, table, "unit")
+    return export_table(request, partial(_unit_page, every_row=True), unit_id, table, "unit")

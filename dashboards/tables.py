@@ -23,6 +23,7 @@ KINDS = {
     "text": None,
     "count": exports.COUNT_FORMAT,
     "money": exports.MONEY_FORMAT,  # yuan, shown in 万元 on the page
+    "yuan": exports.MONEY_FORMAT,  # yuan, shown in yuan with fen (a single policy's premium)
     "ratio": "0.00",
     "percent": exports.PERCENT_FORMAT,
 }
@@ -82,6 +83,8 @@ def display(value: Any, kind: str) -> str:
     if kind == "money":
         wan = (Decimal(value) / TEN_THOUSAND).quantize(Decimal("0.01"), ROUND_HALF_UP)
         return formats.number_format(wan, 2, use_l10n=True, force_grouping=True)
+    if kind == "yuan":
+        return formats.number_format(Decimal(value).quantize(Decimal("0.01")), 2, use_l10n=True, force_grouping=True)
     if kind == "percent":
         return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
     if kind == "ratio":

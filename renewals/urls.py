@@ -1,3 +1,5 @@
-"""REST paths of the renewals app (API.md), mounted under /api/v1/."""
+"""REST paths of the renewals app (API.md), mounted under /api/v1/renewals/."""
 
-urlpatterns: list = []
+from renewals.apis import cases, imports, tickets
+
+urlpatterns = [*cases.urlpatterns, *imports.urlpatterns, *tickets.urlpatterns]

@@ -4,6 +4,7 @@ Each later feature adds its entries here; a role sees an entry only if it is
 listed for it, so the bar never offers a page that would answer 403.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -21,6 +22,17 @@ class NavEntry:
     url_name: str
     label: str
     roles: frozenset
+    # A further condition on the member, for a page only some of a role may open.
+    allows: Callable[[Member], bool] | None = None
+
+    def shown_to(self, member: Member) -> bool:
+        return member.role in self.roles and (self.allows is None or self.allows(member))
+
+
+def _reads_renewals(member: Member) -> bool:
+    from renewals.selectors.cases import reads_renewals
+
+    return reads_renewals(member)
 
 
 ENTRIES = [
@@ -40,12 +52,19 @@ ENTRIES = [
     NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("targets-page", _("Targets"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
     NavEntry("sales-page", _("Sales"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
+    NavEntry(
+        "renewals-page",
+        _("Renewals"),
+        frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.RENEWAL_LEAD, Role.RENEWAL_ADVISOR}),
+        # A branch's manager has no renewal team; a company manager does.
+        allows=_reads_renewals,
+    ),
     NavEntry("api-docs", _("API"), frozenset({Role.TENANT_ADMIN})),
 ]
 
 
-def entries_for(role: str) -> list[dict]:
-    return [{"url": reverse(e.url_name), "label": e.label, "name": e.url_name} for e in ENTRIES if role in e.roles]
+def entries_for(member: Member) -> list[dict]:
+    return [{"url": reverse(e.url_name), "label": e.label, "name": e.url_name} for e in ENTRIES if e.shown_to(member)]
 
 
 def navigation(request):
@@ -58,7 +77,7 @@ def navigation(request):
             member = request.member = resolve_member(request.user)
         except NotAMember:
             return {"nav_entries": []}
-    entries = entries_for(member.role)
+    entries = entries_for(member)
     unread = 0
     if any(entry["name"] == "alerts-page" for entry in entries):
         from dashboards.selectors.alerts import unread_count

@@ -63,10 +63,14 @@ class Finding:
     expected: Decimal | None = None
     actual: Decimal | None = None
     deviation: Decimal | None = None
+    reference: str = ""
+    # Who acts on it when the rule names someone (a renewal team lead);
+    # otherwise ``_assignees`` finds the supervisor or the unit's leader.
+    assignee_id: int | None = None
 
     @property
-    def key(self) -> tuple[str, int | None, int | None, date]:
-        return (self.kind, self.member_id, self.unit_id, self.period_start)
+    def key(self) -> tuple[str, int | None, int | None, date, str]:
+        return (self.kind, self.member_id, self.unit_id, self.period_start, self.reference)
 
 
 # --- what is behind ------------------------------------------------------------
@@ -244,24 +248,42 @@ def _assignees(tenant: Tenant, findings: list[Finding]) -> dict[tuple, int | Non
             unit_id = units.get(unit_id)
         return None
 
-    return {f.key: supervisors.get(f.member_id) if f.member_id else unit_leader(f.unit_id) for f in findings}
+    def assignee(f: Finding) -> int | None:
+        if f.assignee_id is not None:
+            return f.assignee_id
+        return supervisors.get(f.member_id) if f.member_id else unit_leader(f.unit_id)
+
+    return {f.key: assignee(f) for f in findings}
 
 
-@transaction.atomic
+# The kinds ``evaluate_alerts`` owns; the renewals app syncs its own kinds.
+ROLLUP_KINDS = (Alert.Kind.DEVIATION, Alert.Kind.LOW_ACTIVITY, Alert.Kind.LOW_PRODUCTION)
+
+
 def evaluate_alerts(*, tenant: Tenant, as_of: date) -> EvaluationResult:
-    """Raise, update and auto-resolve the tenant's alerts as of ``as_of``; safe to run again."""
+    """Raise, update and auto-resolve the tenant's rollup alerts as of ``as_of``; safe to run again."""
     findings = [
         *deviation_findings(tenant=tenant, as_of=as_of),
         *low_activity_findings(tenant=tenant, as_of=as_of),
         *low_production_findings(tenant=tenant, as_of=as_of),
     ]
+    return sync_alerts(tenant=tenant, kinds=ROLLUP_KINDS, findings=findings)
+
+
+@transaction.atomic
+def sync_alerts(*, tenant: Tenant, kinds: tuple[str, ...], findings: list[Finding]) -> EvaluationResult:
+    """Make the open alerts of ``kinds`` match ``findings``: raise new ones, update, resolve the recovered.
+
+    ``findings`` is everything of those kinds that is behind now; an open
+    alert of those kinds without a finding has recovered.
+    """
     by_key = {f.key: f for f in findings}
     result = EvaluationResult()
-    open_alerts = list(Alert.objects.select_for_update().filter(tenant=tenant, status__in=OPEN))
+    open_alerts = list(Alert.objects.select_for_update().filter(tenant=tenant, status__in=OPEN, kind__in=kinds))
     now = timezone.now()
     to_update = []
     for alert in open_alerts:
-        finding = by_key.pop((alert.kind, alert.member_id, alert.unit_id, alert.period_start), None)
+        finding = by_key.pop((alert.kind, alert.member_id, alert.unit_id, alert.period_start, alert.reference), None)
         if finding is None:
             alert.status, alert.resolution, alert.resolved_at = Alert.Status.RESOLVED, Alert.Resolution.RECOVERED, now
             result.recovered += 1
@@ -298,6 +320,7 @@ def evaluate_alerts(*, tenant: Tenant, as_of: date) -> EvaluationResult:
                 expected=f.expected,
                 actual=f.actual,
                 deviation=f.deviation,
+                reference=f.reference,
                 assignee_id=assignees[f.key],
             )
             for f in new
@@ -339,6 +362,12 @@ def subject_name(alert: Alert) -> str:
     return alert.member.display_name if alert.member else alert.unit.name if alert.unit else ""
 
 
+def reference_label(reference: str) -> str:
+    """Return how a reference reads: ``case:P-1`` → ``P-1``, ``ticket:7`` → ``#7``."""
+    kind, _sep, value = reference.partition(":")
+    return f"#{value}" if kind == "ticket" else value
+
+
 def alert_summary(alert: Alert) -> str:
     """One sentence on what the alert says, in the active language."""
     if alert.kind == Alert.Kind.DEVIATION:
@@ -352,6 +381,23 @@ def alert_summary(alert: Alert) -> str:
         return _("%(subject)s has been below the activity standard since %(start)s.") % {
             "subject": subject_name(alert),
             "start": alert.period_start,
+        }
+    if alert.kind == Alert.Kind.FOLLOW_UP_OVERDUE:
+        return _("%(subject)s has not followed up renewal %(reference)s since %(start)s.") % {
+            "subject": subject_name(alert),
+            "reference": reference_label(alert.reference),
+            "start": alert.period_start,
+        }
+    if alert.kind == Alert.Kind.SLA_BREACH:
+        return _("Service ticket %(reference)s of %(subject)s was not answered in time (due %(start)s).") % {
+            "subject": subject_name(alert),
+            "reference": reference_label(alert.reference),
+            "start": alert.period_start,
+        }
+    if alert.kind == Alert.Kind.CALLBACK_OVERDUE:
+        return _("Service ticket %(reference)s of %(subject)s still needs its satisfaction call-back.") % {
+            "subject": subject_name(alert),
+            "reference": reference_label(alert.reference),
         }
     return _("%(subject)s has written no policy since %(start)s: a coaching session is due.") % {
         "subject": subject_name(alert),

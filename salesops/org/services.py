@@ -10,6 +10,7 @@ from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,9 @@ DEFAULT_PRODUCTS = [
     ("group_annuity", "团体年金"),
     ("single_premium_savings", "趸交储蓄险"),
 ]
+
+CODE_MAX_LENGTH = 40
+NAME_MAX_LENGTH = 100
 
 # A unit's parent must be of a higher kind: company > branch > team.
 KIND_RANK: dict[str, int] = {OrgUnit.Kind.COMPANY: 0, OrgUnit.Kind.BRANCH: 1, OrgUnit.Kind.TEAM: 2}
@@ -51,7 +55,7 @@ def tenant_create(
     time_zone: str = "Asia/Shanghai",
     language: str = "zh-hans",
 ) -> tuple[Tenant, Member]:
-    """Onboard a tenant: the tenant, its company unit, channels, products, 5311 standards and a tenant admin."""
+    """Onboard a tenant: its company unit, channels, products, 5311 standards, renewal rules and a tenant admin."""
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": [_("A tenant with this slug already exists.")]})
     tenant = Tenant(slug=slug, name=name, time_zone=time_zone, language=language)
@@ -63,8 +67,10 @@ def tenant_create(
     # Imported here: org is the foundation the other apps build on (activities'
     # models import org's), so org loads without importing any of them at the top.
     from activities.services.standards import standards_seed_defaults
+    from renewals.services.setup import renewals_seed_defaults
 
     standards_seed_defaults(tenant=tenant)
+    renewals_seed_defaults(tenant=tenant)
     admin = member_create(
         tenant=tenant,
         actor=None,
@@ -186,6 +192,28 @@ def member_create(
     except IntegrityError as error:
         # A concurrent request took the username or employee number first.
         raise ValidationError({"username": [_("This username or employee number is already in use.")]}) from error
+
+
+def code_and_name_errors(model, *, tenant: Tenant, code: str, name: str) -> dict[str, list[str]]:
+    """Return the errors of a new reference entry's code (a slug, unique in the tenant) and name."""
+    errors: dict[str, list[str]] = {}
+    if not code:
+        errors["code"] = [_("This field is required.")]
+    elif len(code) > CODE_MAX_LENGTH:
+        errors["code"] = [_("A code has at most 40 characters.")]
+    else:
+        try:
+            validate_slug(code)
+        except ValidationError as error:
+            errors["code"] = list(error.messages)
+        else:
+            if model.objects.filter(tenant=tenant, code=code).exists():
+                errors["code"] = [_("This code is already in use.")]
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = [_("A name has at most 100 characters.")]
+    return errors
 
 
 def _reference_create(model, *, tenant: Tenant, actor: Member | None, code: str, name: str):

@@ -174,6 +174,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgUnitKindEnum": "salesops.org.models.OrgUnit.Kind",
         "AllocationChangeKindEnum": "targets.models.AllocationChange.Kind",
+        "RenewalCaseStatusEnum": "renewals.models.RenewalCase.Status",
+        "ServiceTicketStatusEnum": "renewals.models.ServiceTicket.Status",
     },
 }
 
@@ -205,6 +207,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dashboards.tasks.reconcile_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The 48-hour follow-up window and the ticket SLAs (2 h for normal).
+    "renewals-check": {"task": "renewals.tasks.check_all", "schedule": 300.0},
 }
 
 # E-mail (alerts): EMAIL_URL as django-environ reads it, e.g.

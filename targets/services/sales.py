@@ -15,6 +15,7 @@ many rows the file has.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -114,7 +115,7 @@ def _scope(actor: Member | None, *, prefix: str = "") -> Q:
 # --- rules shared by the API's POST and the import ---------------------------
 
 
-def _premium_error(premium: Decimal) -> str | None:
+def premium_error(premium: Decimal) -> str | None:
     if premium < 0:
         return _("The premium cannot be negative.")
     if premium != premium.quantize(Decimal("0.01")):
@@ -140,7 +141,7 @@ def _sold_on_error(sold_on: date, today: date) -> str | None:
     return None
 
 
-def _policy_no_error(policy_no: str) -> str | None:
+def policy_no_error(policy_no: str) -> str | None:
     if not policy_no:
         return _("This field is required.")
     if len(policy_no) > POLICY_NO_MAX_LENGTH:
@@ -181,7 +182,7 @@ def sale_record_create(
         if message:
             errors.setdefault(name, []).append(message)
 
-    check("policy_no", _policy_no_error(policy_no))
+    check("policy_no", policy_no_error(policy_no))
     if "policy_no" not in errors and SaleRecord.objects.filter(tenant=tenant, policy_no=policy_no).exists():
         check("policy_no", _("A sale with this policy number is already recorded."))
     member = Member.objects.filter(_scope(actor), tenant=tenant, pk=member_id).first()
@@ -190,7 +191,7 @@ def sale_record_create(
     check("channel", None if channel else _("Unknown channel."))
     product = Product.objects.filter(tenant=tenant, code=product_code).first()
     check("product", None if product else _("Unknown product."))
-    check("premium", _premium_error(premium))
+    check("premium", premium_error(premium))
     check("policies", _policies_error(policies))
     check("sold_on", _sold_on_error(sold_on, today))
     check("customer_kind", None if customer_kind in SaleRecord.CustomerKind.values else _("Unknown customer kind."))
@@ -290,11 +291,40 @@ class _References:
         return None
 
 
-def _read_content(file: bytes | IO[bytes]) -> bytes:
+def read_upload(file: bytes | IO[bytes]) -> bytes:
+    """Return an upload's bytes, reading at most one byte past the size limit."""
     if isinstance(file, bytes | bytearray | memoryview):
         return bytes(file)
     content = file.read(MAX_FILE_BYTES + 1)
     return content.encode() if isinstance(content, str) else content
+
+
+def read_import_file(*, file: bytes | IO[bytes], filename: str, mode: str, read_rows: Callable[..., list]) -> list:
+    """Check the mode and the size, then read the file's rows with ``read_rows``; a file error is on ``file``.
+
+    Shared by every import (sale records, renewal cases): the same limits and messages.
+    """
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": [_("Unknown import mode.")]})
+    content = read_upload(file)
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError({"file": [_("The file is larger than 20 MB; split it into smaller files.")]})
+    try:
+        return read_rows(content, filename=filename or "")
+    except SaleFileError as error:
+        raise ValidationError({"file": [error.message]}) from error
+
+
+def write_import_rows(model, to_create: list, to_update: list, *, fields: list[str]) -> None:
+    """Insert and update an import's rows in bulk; a policy number taken meanwhile is an error on ``file``."""
+    try:
+        with transaction.atomic():  # a savepoint, so the outer transaction survives a clash
+            model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+            model.objects.bulk_update(to_update, fields=fields, batch_size=BATCH_SIZE)
+    except IntegrityError as error:
+        # Another import (or a hand-made record) took some of these policy numbers since we looked.
+        message = _("Another import recorded some of these policy numbers at the same time; import the file again.")
+        raise ValidationError({"file": [message]}) from error
 
 
 def _check_row(
@@ -319,7 +349,7 @@ def _check_row(
             errors.append((name, message))
 
     if row.policy_no:
-        check("policy_no", _policy_no_error(row.policy_no))
+        check("policy_no", policy_no_error(row.policy_no))
         if row.policy_no in first_row_of:
             check(
                 "policy_no",
@@ -340,7 +370,7 @@ def _check_row(
     if row.product and product_id is None:
         check("product", _("Unknown product."))
     if row.premium is not None:
-        check("premium", _premium_error(row.premium))
+        check("premium", premium_error(row.premium))
     if row.policies is not None:
         check("policies", _policies_error(row.policies))
     if row.sold_on is not None:
@@ -382,15 +412,7 @@ def sale_records_import(
     on ``file`` and saves nothing, in either mode.
     """
     require_sale_writer(actor)
-    if mode not in ImportMode.values:
-        raise ValidationError({"mode": [_("Unknown import mode.")]})
-    content = _read_content(file)
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationError({"file": [_("The file is larger than 20 MB; split it into smaller files.")]})
-    try:
-        rows = read_sale_rows(content, filename=filename or "")
-    except SaleFileError as error:
-        raise ValidationError({"file": [error.message]}) from error
+    rows = read_import_file(file=file, filename=filename, mode=mode, read_rows=read_sale_rows)
     today = today or tenant_today(tenant)
 
     references = _References.load(tenant=tenant, actor=actor, rows=rows)
@@ -439,14 +461,7 @@ def sale_records_import(
 
     if result.errors and mode == ImportMode.ALL_OR_NOTHING:
         return ImportResult(errors=result.errors)
-    try:
-        with transaction.atomic():  # a savepoint, so the outer transaction survives a clash
-            SaleRecord.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-            SaleRecord.objects.bulk_update(to_update, fields=[*SALE_FIELDS, "updated_at"], batch_size=BATCH_SIZE)
-    except IntegrityError as error:
-        # Another import recorded some of these policy numbers since we looked.
-        message = _("Another import recorded some of these policy numbers at the same time; import the file again.")
-        raise ValidationError({"file": [message]}) from error
+    write_import_rows(SaleRecord, to_create, to_update, fields=[*SALE_FIELDS, "updated_at"])
     result.created, result.updated = len(to_create), len(to_update)
     changed_days += [(sale.member_id, sale.sold_on) for sale in [*to_create, *to_update]]
     request_refresh(tenant=tenant, member_days=changed_days)

@@ -6,16 +6,14 @@ only shows its report (every bad row with its row number, field and reason).
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salesops.import_report import import_status, run_import
 from salesops.views import member_required
 from targets import exports
 from targets.models import SaleRecord
@@ -52,29 +50,6 @@ def _filters(request) -> dict:
     return {key: parse_date(request.GET.get(key) or "") for key in ("from", "to") if request.GET.get(key)}
 
 
-def _import(request) -> dict:
-    """Run the import the form posted; return what the report shows."""
-    upload = request.FILES.get("file")
-    mode = request.POST.get("mode") or services.ImportMode.ALL_OR_NOTHING
-    if upload is None:
-        return {"file_errors": [_("Choose a CSV or XLSX file.")]}
-    try:
-        # A savepoint: a refused file leaves the page's own transaction usable.
-        with transaction.atomic():
-            result = services.sale_records_import(
-                tenant=request.member.tenant, actor=request.member, file=upload, filename=upload.name, mode=mode
-            )
-    except ValidationError as error:
-        return {"file_errors": [message for messages in error.message_dict.values() for message in messages]}
-    report = asdict(result)
-    for row_error in report["errors"]:
-        row_error["field_label"] = FIELD_LABELS.get(row_error["field"], row_error["field"])
-    report["refused"] = bool(result.errors) and mode == services.ImportMode.ALL_OR_NOTHING
-    report["filename"] = upload.name
-    report["mode"] = mode
-    return {"report": report}
-
-
 @member_required
 def sales_page(request):
     actor = request.member
@@ -86,8 +61,8 @@ def sales_page(request):
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied
-        context.update(_import(request))
-        status = 400 if "file_errors" in context or context["report"]["refused"] else 200
+        context.update(run_import(request, services.sale_records_import, FIELD_LABELS))
+        status = import_status(context)
     filters = _filters(request)
     queryset = sale_record_list(tenant=actor.tenant, actor=actor, filters=filters).select_related(
         "member", "bank_branch"
