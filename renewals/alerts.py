@@ -13,7 +13,6 @@ day (tenant time) the window ran out.
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.db.models import F
@@ -25,6 +24,7 @@ from dashboards.services.alerts import EvaluationResult, Finding, sync_alerts
 from renewals.models import OPEN_STATUSES, RenewalCase
 from renewals.selectors.cases import policy_for
 from salesops.org.models import Tenant
+from salesops.org.selectors import tenant_zone
 
 KINDS = (Alert.Kind.FOLLOW_UP_OVERDUE,)
 
@@ -32,7 +32,7 @@ KINDS = (Alert.Kind.FOLLOW_UP_OVERDUE,)
 def follow_up_findings(*, tenant: Tenant, now: datetime) -> list[Finding]:
     """Return a finding for every open assigned case whose last touch is ``follow_up_hours`` or more ago."""
     window = timedelta(hours=policy_for(tenant).follow_up_hours)
-    zone = zoneinfo.ZoneInfo(tenant.time_zone)
+    zone = tenant_zone(tenant)
     today = timezone.localdate(now, timezone=zone)
     cases = (
         RenewalCase.objects.filter(tenant=tenant, status__in=OPEN_STATUSES, advisor__isnull=False)

@@ -10,7 +10,6 @@ SLA, so the lead's page and inbox have something to show.
 from __future__ import annotations
 
 import random
-import zoneinfo
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from renewals.models import FollowUp, LostReason, RenewalCase, ServiceTicket, St
 from renewals.selectors.cases import policy_for
 from renewals.services.tickets import sla_minutes, sync_ticket_alerts
 from salesops.org.models import Member, Tenant
+from salesops.org.selectors import tenant_zone
 
 CASES = 300  # due from 20 days ago to 90 days ahead
 HISTORY = 90  # due over the six months before, mostly closed: the renewal-rate trend
@@ -68,7 +68,7 @@ def seed_renewals_demo(*, tenant: Tenant, rng: random.Random, today: date) -> No
     a_advisors = [a for a in advisors if a.user.username == "advisor"]
     reasons = list(LostReason.objects.filter(tenant=tenant))
     now = timezone.now()
-    zone = zoneinfo.ZoneInfo(tenant.time_zone)
+    zone = tenant_zone(tenant)
     cases: list[RenewalCase] = []
     paths: list[list[str]] = []
     for index in range(CASES + HISTORY):

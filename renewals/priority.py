@@ -75,3 +75,11 @@ def priority_expression(today: date, *, prefix: str = "") -> Case:
         output_field=IntegerField(),
     )
     return due + by_group + by_product  # type: ignore[return-value]
+
+
+def weight_expression(points: str) -> Case:
+    """Return ``weight`` as a SQL expression over an annotated priority named ``points``."""
+    return Case(
+        *[When(Q(**{f"{points}__gte": floor}), then=Value(w)) for floor, _name, w in LEVELS],
+        output_field=IntegerField(),
+    )

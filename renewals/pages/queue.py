@@ -16,7 +16,6 @@ that does not read renewals gets the 403 page.
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -45,7 +44,7 @@ from renewals.selectors.cases import (
 from renewals.services.advisors import advisor_pool
 from renewals.services.cases import case_update, follow_up_create
 from salesops.org.models import Member
-from salesops.org.selectors import tenant_today
+from salesops.org.selectors import tenant_today, tenant_zone
 from salesops.tenancy import member_scope_q
 from salesops.views import member_required
 
@@ -54,7 +53,7 @@ def _clock(tenant) -> content.Clock:
     return content.Clock(
         today=tenant_today(tenant),
         now=timezone.now(),
-        zone=zoneinfo.ZoneInfo(tenant.time_zone),
+        zone=tenant_zone(tenant),
         follow_up_hours=policy_for(tenant).follow_up_hours,
     )
 

@@ -33,10 +33,10 @@ from renewals.selectors.cases import case_list, case_scope_q, manages_renewals, 
 from renewals.selectors.tickets import ticket_list
 from renewals.services.advisors import advisor_pool
 from renewals.services.assign import cases_assign
-from renewals.services.tickets import is_breached, ticket_metrics
+from renewals.services.tickets import ticket_metrics
 from renewals.staffing import staffing
 from salesops.org.models import Member
-from salesops.org.selectors import tenant_today
+from salesops.org.selectors import tenant_today, tenant_zone
 from salesops.views import member_required
 
 # Where the auto-assignment's result waits for the page (POST, redirect, GET).
@@ -70,11 +70,7 @@ def _no_follow_up(tenant, actor, *, every_row: bool) -> tuple[list[Alert], int, 
 def _open_tickets(tenant, actor, *, every_row: bool) -> tuple[list[ServiceTicket], int]:
     tickets = ticket_list(tenant=tenant, actor=actor).exclude(status=ServiceTicket.Status.CLOSED)
     total = tickets.count()
-    shown = list(tickets if every_row else tickets[: team_content.PAGE_ROWS])
-    now = timezone.now()
-    for ticket in shown:
-        ticket.breached = is_breached(ticket, now)  # type: ignore[attr-defined]
-    return shown, total
+    return list(tickets if every_row else tickets[: team_content.PAGE_ROWS]), total
 
 
 def team_data(request, *, every_row: bool = False) -> dict[str, Any]:
@@ -96,7 +92,8 @@ def team_data(request, *, every_row: bool = False) -> dict[str, Any]:
         "form": form,
         "values": {"period": period},
         "today": today,
-        "time_zone": tenant.time_zone,
+        "zone": tenant_zone(tenant),
+        "now": timezone.now(),
         "rate": metrics.renewal_rate(**span),
         "completion": metrics.follow_up_completion(**span, today=today),
         "response_hours": metrics.median_response_hours(**span),

@@ -16,6 +16,7 @@ from renewals.assignment import REASONS
 from renewals.models import RenewalCase
 from renewals.pages.common import STATUS_COLOURS, case_link
 from renewals.priority import LEVEL_LABELS, level
+from renewals.services.tickets import is_breached
 
 PAGE_ROWS = 50
 
@@ -117,7 +118,7 @@ def _no_follow_up_rows(data: dict[str, Any], zone: zoneinfo.ZoneInfo) -> list[di
 
 def team_tables(data: dict[str, Any]) -> dict[str, Table]:
     staffing = data["staffing"]
-    zone = zoneinfo.ZoneInfo(data["time_zone"])
+    zone = data["zone"]
     return {
         "unassigned": Table(
             "unassigned",
@@ -217,8 +218,8 @@ def team_tables(data: dict[str, Any]) -> dict[str, Table]:
                     "status": ticket.get_status_display(),
                     "owner": ticket.owner.display_name,
                     "respond_by": _local(ticket.respond_by, zone),
-                    "sla": _("Breached") if ticket.breached else _("Within SLA"),
-                    "state_class": "behind" if ticket.breached else "",
+                    "sla": _("Breached") if is_breached(ticket, data["now"]) else _("Within SLA"),
+                    "state_class": "behind" if is_breached(ticket, data["now"]) else "",
                 }
                 for ticket in data["tickets"]
             ],

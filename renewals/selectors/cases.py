@@ -51,15 +51,31 @@ def require_renewal_manager(actor: Member | None) -> None:
         raise PermissionDenied(_("Only a renewal team lead, a company manager or an administrator may do this."))
 
 
+def renewal_scope_q(actor: Member | None, member: str) -> Q | None:
+    """Return the rows whose ``member`` field is someone whose renewal work ``actor`` sees; ``None``: every row.
+
+    A tenant admin and a company manager see everyone's; a lead the members
+    of their unit's subtree; an advisor their own; other roles nobody's.
+    Cases and tickets add the rows that are the lead's or advisor's for
+    another reason (unassigned cases, tickets escalated to them).
+    """
+    if actor is None or actor.role == Role.TENANT_ADMIN or actor.sets_company_policy:
+        return None
+    if actor.role == Role.RENEWAL_LEAD:
+        return Q(**{f"{member}__unit__path__startswith": actor.unit.path})
+    if actor.role == Role.RENEWAL_ADVISOR:
+        return Q(**{member: actor})
+    return Q(pk__in=[])
+
+
 def case_scope_q(actor: Member | None) -> Q:
     """Return the cases ``actor`` may see, as a Q over ``RenewalCase`` (combine with the tenant)."""
-    if actor is None or actor.role == Role.TENANT_ADMIN or actor.sets_company_policy:
+    scope = renewal_scope_q(actor, "advisor")
+    if scope is None:
         return Q()
-    if actor.role == Role.RENEWAL_LEAD:
-        return Q(advisor__unit__path__startswith=actor.unit.path) | Q(advisor__isnull=True)
-    if actor.role == Role.RENEWAL_ADVISOR:
-        return Q(advisor=actor)
-    return Q(pk__in=[])
+    if actor is not None and actor.role == Role.RENEWAL_LEAD:
+        return scope | Q(advisor__isnull=True)  # the lead assigns them
+    return scope
 
 
 def case_list(*, tenant: Tenant, actor: Member | None, today: date, filters: dict | None = None) -> QuerySet:

@@ -20,37 +20,29 @@ ten cases or a hundred thousand.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
+from dashboards.selectors.rollups import ratio
 from renewals.models import OPEN_STATUSES, FollowUp, RenewalCase, RenewalPolicy
 from renewals.selectors.cases import case_scope_q
 from salesops.org.models import Member, Tenant
+from salesops.org.selectors import tenant_days, tenant_zone
 from salesops.sql import EpochSeconds, Median
 from targets.quarters import month_end
 
 Status = RenewalCase.Status
-FOUR_PLACES = Decimal("0.0001")
 ZERO = Decimal("0.00")
 
 
 def _cases(tenant: Tenant, actor: Member | None) -> QuerySet[RenewalCase]:
     return RenewalCase.objects.filter(case_scope_q(actor), tenant=tenant)
-
-
-def _ratio(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / whole).quantize(FOUR_PLACES) if whole else None
-
-
-def _zone(tenant: Tenant) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(tenant.time_zone)
 
 
 @dataclass(frozen=True)
@@ -63,7 +55,7 @@ class RenewalRate:
 
     @property
     def rate(self) -> Decimal | None:
-        return _ratio(self.renewed, self.due)
+        return ratio(self.renewed, self.due)
 
 
 # What becomes of the cases due in a span, as aggregates over RenewalCase.
@@ -126,7 +118,7 @@ class Completion:
 
     @property
     def rate(self) -> Decimal | None:
-        return _ratio(self.completed, self.scheduled)
+        return ratio(self.completed, self.scheduled)
 
 
 def follow_up_completion(*, tenant: Tenant, actor: Member | None, start: date, end: date, today: date) -> Completion:
@@ -134,7 +126,7 @@ def follow_up_completion(*, tenant: Tenant, actor: Member | None, start: date, e
     last = min(end, today)
     if last < start:
         return Completion(0, 0)
-    zone = _zone(tenant)
+    zone = tenant_zone(tenant)
     again = (
         FollowUp.objects.filter(tenant=tenant, case_id=OuterRef("case_id"), at__gt=OuterRef("at"))
         .annotate(on=TruncDate("at", tzinfo=zone))
@@ -155,12 +147,12 @@ def follow_up_completion(*, tenant: Tenant, actor: Member | None, start: date, e
 
 def median_response_hours(*, tenant: Tenant, actor: Member | None, start: date, end: date) -> Decimal | None:
     """Median hours (1 place) from assignment to the first follow-up, for cases first followed up in [start, end]."""
-    zone = _zone(tenant)
+    lower, upper = tenant_days(tenant, start, end)
     seconds = (
         _cases(tenant, actor)
         .filter(
-            first_follow_up_at__gte=datetime.combine(start, time.min, tzinfo=zone),
-            first_follow_up_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+            first_follow_up_at__gte=lower,
+            first_follow_up_at__lt=upper,
             # Re-assigned after the first follow-up: the new advisor's response is unknown.
             assigned_at__lte=F("first_follow_up_at"),
         )

@@ -13,7 +13,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from renewals.models import ServiceTicket
-from renewals.selectors.cases import require_renewal_reader
+from renewals.selectors.cases import renewal_scope_q, require_renewal_reader
 from salesops.org.models import Member, Tenant
 from salesops.tenancy import get_in_scope_or_404
 
@@ -23,13 +23,12 @@ Status = ServiceTicket.Status
 
 def ticket_scope_q(actor: Member | None) -> Q:
     """Return the tickets ``actor`` may see, as a Q over ``ServiceTicket`` (combine with the tenant)."""
-    if actor is None or actor.role == Role.TENANT_ADMIN or actor.sets_company_policy:
+    scope = renewal_scope_q(actor, "owner")
+    if scope is None:
         return Q()
-    if actor.role == Role.RENEWAL_LEAD:
-        return Q(owner__unit__path__startswith=actor.unit.path) | Q(escalated_to=actor)
-    if actor.role == Role.RENEWAL_ADVISOR:
-        return Q(owner=actor) | Q(escalated_to=actor)
-    return Q(pk__in=[])
+    if actor is not None and actor.role in (Role.RENEWAL_LEAD, Role.RENEWAL_ADVISOR):
+        return scope | Q(escalated_to=actor)
+    return scope
 
 
 def breached_q(now: datetime) -> Q:

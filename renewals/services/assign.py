@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from renewals.assignment import REASONS, Unassigned, assign
-from renewals.models import OPEN_STATUSES, RenewalCase, RenewalPolicy
+from renewals.models import OPEN_STATUSES, RenewalCase
 from renewals.priority import priority_expression
-from renewals.selectors.cases import policy_for, require_renewal_manager
-from renewals.services.advisors import advisor_pool
+from renewals.selectors.cases import require_renewal_manager
+from renewals.services.advisors import advisor_pool, lock_assignments
 from salesops.org.models import Member, Tenant
 from salesops.org.selectors import tenant_today
 
@@ -31,10 +31,7 @@ def cases_assign(*, tenant: Tenant, actor: Member | None, today: date | None = N
     """Assign every open unassigned case of the tenant to the advisors in the actor's scope."""
     require_renewal_manager(actor)
     today = today or tenant_today(tenant)
-    # One assignment at a time per tenant: two at once would each see the
-    # same room and together exceed a capacity.
-    policy_for(tenant)
-    RenewalPolicy.objects.select_for_update().get(tenant=tenant)
+    lock_assignments(tenant)
     cases = list(
         RenewalCase.objects.filter(tenant=tenant, status__in=OPEN_STATUSES, advisor__isnull=True)
         .annotate(points=priority_expression(today))

@@ -34,17 +34,17 @@ from datetime import date
 from typing import IO
 
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renewals.case_import import CaseRow, read_case_rows
-from renewals.models import OPEN_STATUSES, RenewalCase, RenewalPolicy
-from renewals.selectors.cases import case_scope_q, policy_for, require_renewal_manager
-from renewals.services.advisors import Advisor, advisor_pool
+from renewals.models import OPEN_STATUSES, RenewalCase
+from renewals.selectors.cases import case_scope_q, require_renewal_manager
+from renewals.services.advisors import Advisor, advisor_pool, lock_assignments
 from renewals.services.cases import CaseFields, case_field_errors, resolve_follow_up_alerts
 from salesops.org.models import Member, Tenant
-from salesops.org.selectors import tenant_today
+from salesops.org.selectors import members_by_key, tenant_today
 from targets.services.sales import ImportMode, RowError, read_import_file, write_import_rows
 
 # The fields a row compares and, when they differ, updates (the advisor too when the row names one).
@@ -79,27 +79,12 @@ class _Advisors:
     """
 
     def __init__(self, *, tenant: Tenant, actor: Member | None, keys: set[str], today: date):
-        # One assignment at a time per tenant (as ``cases_assign``): two at
-        # once would each see the same room and together exceed a capacity.
-        policy_for(tenant)
-        RenewalPolicy.objects.select_for_update().get(tenant=tenant)
+        lock_assignments(tenant)
         self.pool: dict[int, Advisor] = {
             advisor.id: advisor for advisor in advisor_pool(tenant=tenant, actor=actor, today=today)
         }
-        self.by_key: dict[str, int] = {}
-        if not keys or not self.pool:
-            return
-        ids = {int(key) for key in keys if key.isdigit() and len(key) < 19}
-        named = Q(employee_no__in=keys) | Q(user__username__in=keys) | Q(pk__in=ids)
-        by_username: dict[str, int] = {}
-        by_employee_no: dict[str, int] = {}
-        members = Member.objects.filter(named, tenant=tenant, pk__in=list(self.pool))
-        for pk, employee_no, username in members.values_list("pk", "employee_no", "user__username"):
-            by_username[username] = pk
-            if employee_no:
-                by_employee_no[employee_no] = pk
-        # The employee number (how core systems name staff) wins over a username, which wins over an id.
-        self.by_key = {**{str(pk): pk for pk in self.pool if str(pk) in keys}, **by_username, **by_employee_no}
+        # Only the advisors of the pool can be named: anyone else is "Unknown advisor.".
+        self.by_key = members_by_key(Member.objects.filter(tenant=tenant, pk__in=list(self.pool)), keys)
 
     def find(self, key: str) -> Advisor | None:
         pk = self.by_key.get(key)

@@ -24,8 +24,7 @@ renewals (``manages_renewals``) in scope.
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,11 +36,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.models import Alert
+from dashboards.selectors.rollups import ratio
 from dashboards.services.alerts import EvaluationResult, Finding, sync_alerts
 from renewals.models import RenewalCase, RenewalPolicy, ServiceTicket
 from renewals.selectors.cases import case_scope_q, manages_renewals, policy_for, require_renewal_reader
 from renewals.selectors.tickets import breached_q, ticket_scope_q
 from salesops.org.models import Member, Tenant
+from salesops.org.selectors import tenant_days, tenant_zone
 from salesops.sql import Median
 from salesops.tenancy import member_scope_q
 
@@ -71,10 +72,6 @@ def callback_late(ticket: ServiceTicket, policy: RenewalPolicy) -> bool:
     if ticket.resolved_at is None or ticket.callback_at is None:
         return False
     return ticket.callback_at > ticket.resolved_at + timedelta(hours=policy.callback_hours)
-
-
-def _zone(tenant: Tenant) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(tenant.time_zone)
 
 
 # --- opening -------------------------------------------------------------------
@@ -351,7 +348,7 @@ def ticket_findings(*, tenant: Tenant, now: datetime) -> list[Finding]:
     passed. An overdue call-back is about the owner, for their supervisor,
     from the day the call-back window ran out.
     """
-    zone = _zone(tenant)
+    zone = tenant_zone(tenant)
     today = timezone.localdate(now, timezone=zone)
     window = timedelta(hours=policy_for(tenant).callback_hours)
     findings = []
@@ -414,10 +411,8 @@ def ticket_metrics(
     """
     require_renewal_reader(actor)
     now = now or timezone.now()
-    zone = _zone(tenant)
     window = timedelta(hours=policy_for(tenant).callback_hours)
-    lower = datetime.combine(start, time.min, tzinfo=zone)
-    upper = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    lower, upper = tenant_days(tenant, start, end)
     figures = ServiceTicket.objects.filter(
         ticket_scope_q(actor), tenant=tenant, opened_at__gte=lower, opened_at__lt=upper
     ).aggregate(
@@ -436,16 +431,16 @@ def ticket_metrics(
         "opened": figures["opened"],
         "by_severity": {severity: figures[severity] for severity in Severity.values},
         "responded": figures["responded"],
-        "sla_rate": _ratio(figures["in_sla"], figures["responded"], "0.0001"),
+        "sla_rate": ratio(figures["in_sla"], figures["responded"]),
         "breached": figures["breached"],
         "median_response_minutes": (
             (Decimal(median.total_seconds()) / 60).quantize(Decimal("0.1")) if median is not None else None
         ),
-        "satisfaction": _ratio(figures["score_sum"] or 0, figures["callbacks"], "0.01"),
+        "satisfaction": (
+            (Decimal(figures["score_sum"]) / figures["callbacks"]).quantize(Decimal("0.01"))
+            if figures["callbacks"]
+            else None
+        ),
         "callbacks": figures["callbacks"],
         "callbacks_late": figures["callbacks_late"],
     }
-
-
-def _ratio(part: int, whole: int, places: str) -> Decimal | None:
-    return (Decimal(part) / whole).quantize(Decimal(places)) if whole else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -73,6 +73,39 @@ def headcount_by_role(*, tenant: Tenant, actor: Member | None) -> dict[str, int]
     return {row["role"]: row["count"] for row in rows}
 
 
+def tenant_zone(tenant: Tenant) -> zoneinfo.ZoneInfo:
+    """Return the tenant's time zone: its days, deadlines and "today" are counted in it."""
+    return zoneinfo.ZoneInfo(tenant.time_zone)
+
+
 def tenant_today(tenant: Tenant) -> date:
     """Return today's date in the tenant's time zone (a sale's or a log's "today")."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.time_zone))
+    return timezone.localdate(timezone=tenant_zone(tenant))
+
+
+def tenant_days(tenant: Tenant, start: date, end: date) -> tuple[datetime, datetime]:
+    """Return [start's midnight, the midnight after end) in the tenant's time zone: its days as moments."""
+    zone = tenant_zone(tenant)
+    after = end + timedelta(days=1)
+    return datetime.combine(start, time.min, tzinfo=zone), datetime.combine(after, time.min, tzinfo=zone)
+
+
+def members_by_key(members: QuerySet[Member], keys: set[str]) -> dict[str, int]:
+    """Map how an import names people (employee number, username or id) to the ids of ``members``: one query.
+
+    The employee number (how core-system exports name staff) wins over a
+    username, which wins over an id. A key naming no one of ``members`` is
+    absent, whether it is unknown, another tenant's or out of scope.
+    """
+    ids = {int(key) for key in keys if key.isdigit() and len(key) < 19}
+    if not keys:
+        return {}
+    named = Q(employee_no__in=keys) | Q(user__username__in=keys)
+    if ids:
+        named |= Q(pk__in=ids)
+    found = list(members.filter(named).values_list("pk", "employee_no", "user__username"))
+    found_ids = {pk for pk, _employee_no, _username in found}
+    by_id = {key: int(key) for key in keys if key.isdigit() and len(key) < 19 and int(key) in found_ids}
+    by_username = {username: pk for pk, _employee_no, username in found if username in keys}
+    by_employee_no = {employee_no: pk for pk, employee_no, _username in found if employee_no and employee_no in keys}
+    return {**by_id, **by_username, **by_employee_no}

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from bancassurance.models import BankBranch
 from dashboards.services.rollups import request_refresh
 from salesops.org.models import Channel, Member, Product, Tenant
-from salesops.org.selectors import tenant_today
+from salesops.org.selectors import members_by_key, tenant_today
 from salesops.tenancy import member_scope_q
 from targets.models import SaleRecord
 from targets.sale_import import SaleFileError, SaleRow, read_sale_rows
@@ -232,8 +232,7 @@ def sale_record_create(
 class _References:
     """The tenant's members (in scope), channels, products and branches the file names: one query each."""
 
-    members: dict[str, int]
-    member_ids: set[int]
+    members: dict[str, int]  # employee number, username or id → member id
     channels: dict[str, int]
     products: dict[str, int]
     branches: dict[str, int]
@@ -241,27 +240,9 @@ class _References:
     @classmethod
     def load(cls, *, tenant: Tenant, actor: Member | None, rows: list[SaleRow]) -> _References:
         member_keys = {row.member for row in rows if row.member}
-        member_ids_named = {int(key) for key in member_keys if key.isdigit() and len(key) < 19}
-        by_employee_no: dict[str, int] = {}
-        by_username: dict[str, int] = {}
-        member_ids: set[int] = set()
-        if member_keys:
-            named = Q(employee_no__in=member_keys) | Q(user__username__in=member_keys)
-            if member_ids_named:
-                named |= Q(pk__in=member_ids_named)
-            for pk, employee_no, username in Member.objects.filter(named, _scope(actor), tenant=tenant).values_list(
-                "pk", "employee_no", "user__username"
-            ):
-                member_ids.add(pk)
-                if employee_no:
-                    by_employee_no[employee_no] = pk
-                by_username[username] = pk
-        # The employee number (how core-system exports name an agent) wins over
-        # a username, which wins over an id.
-        members = {**by_username, **by_employee_no}
+        members = members_by_key(Member.objects.filter(_scope(actor), tenant=tenant), member_keys)
         return cls(
             members=members,
-            member_ids=member_ids,
             channels=cls._codes_and_names(Channel, tenant, {row.channel for row in rows if row.channel}),
             products=cls._codes_and_names(Product, tenant, {row.product for row in rows if row.product}),
             branches=cls._codes(BankBranch, tenant, {row.bank_branch for row in rows if row.bank_branch}),
@@ -284,11 +265,7 @@ class _References:
         return dict(model.objects.filter(tenant=tenant, code__in=keys).values_list("code", "pk"))
 
     def member_id(self, key: str) -> int | None:
-        if key in self.members:
-            return self.members[key]
-        if key.isdigit() and int(key) in self.member_ids:
-            return int(key)
-        return None
+        return self.members.get(key)
 
 
 def read_upload(file: bytes | IO[bytes]) -> bytes:
