@@ -1,3 +1,5 @@
-"""REST paths of the bancassurance app (API.md), mounted under /api/v1/."""
+"""REST paths of the bancassurance app (API.md), mounted under /api/v1/bancassurance/."""
 
-urlpatterns: list = []
+from bancassurance.apis import branches, work
+
+urlpatterns = [*branches.urlpatterns, *work.urlpatterns]

@@ -271,8 +271,22 @@ def stacked_counts(
     return _plain(go.Figure(data=data, layout=_layout(labels, height=340, barmode="stack")))
 
 
-def rate_line(*, points: Sequence[str], rates: Sequence[Decimal | None], labels: Labels) -> dict:
-    """Return a rate over time as a line in % (a month with nothing due leaves a gap)."""
+def rate_line(
+    *, points: Sequence[str], rates: Sequence[Decimal | None], labels: Labels, targets: Sequence[int] = ()
+) -> dict:
+    """Return a rate over time as a line in % (a month with nothing due leaves a gap), with dashed target lines."""
+    shapes = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "y0": target,
+            "y1": target,
+            "line": {"color": TARGET_COLOUR, "dash": "dash", "width": 1},
+        }
+        for target in targets
+    ]
     figure = go.Figure(
         data=[
             go.Scatter(
@@ -285,7 +299,23 @@ def rate_line(*, points: Sequence[str], rates: Sequence[Decimal | None], labels:
                 name=labels.y,
             )
         ],
-        layout=_layout(labels, height=300, legend=False, yaxis={"ticksuffix": "%", "range": [0, 105]}),
+        layout=_layout(labels, height=300, legend=False, shapes=shapes, yaxis={"ticksuffix": "%", "range": [0, 105]}),
+    )
+    return _plain(figure)
+
+
+def stage_funnel(*, stages: Sequence[str], counts: Sequence[int], labels: Labels) -> dict:
+    """Return the branches per lifecycle stage as a funnel, the first stage on top."""
+    figure = go.Figure(
+        data=[
+            go.Funnel(
+                y=list(stages),
+                x=list(counts),
+                textinfo="value+percent initial",
+                marker={"color": [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(stages))]},
+            )
+        ],
+        layout=_layout(labels, height=320, legend=False),
     )
     return _plain(figure)
 

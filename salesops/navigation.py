@@ -35,6 +35,12 @@ def _reads_renewals(member: Member) -> bool:
     return reads_renewals(member)
 
 
+def _runs_bank_channel(member: Member) -> bool:
+    # Bank staff their branches; the company's managers the whole channel. A
+    # branch's manager leads no bank staff (the channel reports to the company).
+    return member.role == Role.BANK_STAFF or member.sets_company_policy
+
+
 ENTRIES = [
     NavEntry("home", _("Home"), ALL_ROLES),
     NavEntry(
@@ -58,6 +64,12 @@ ENTRIES = [
         frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.RENEWAL_LEAD, Role.RENEWAL_ADVISOR}),
         # A branch's manager has no renewal team; a company manager does.
         allows=_reads_renewals,
+    ),
+    NavEntry(
+        "bancassurance-page",
+        _("Bank channel"),
+        frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.BANK_STAFF}),
+        allows=_runs_bank_channel,
     ),
     NavEntry("api-docs", _("API"), frozenset({Role.TENANT_ADMIN})),
 ]

@@ -44,6 +44,7 @@ urlpatterns = [
     path("dashboards/units/<int:unit_id>/", dashboard_pages.unit_page, name="dashboards-unit"),
     path("dashboards/units/<int:unit_id>/<slug:table>.xlsx", dashboard_pages.unit_xlsx, name="dashboards-unit-xlsx"),
     path("org/", org_views.org_page, name="org-page"),
+    path("bancassurance/", include("bancassurance.page_urls")),
     path("renewals/", include("renewals.page_urls")),
     path("targets/", target_views.plan_list_page, name="targets-page"),
     path("targets/sales/", sale_views.sales_page, name="sales-page"),

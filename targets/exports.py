@@ -7,6 +7,7 @@ numbers with a number format, so the sheet sums and sorts as numbers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -37,6 +38,9 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
 def amount_format(metric: str) -> str:
     """Return the number format of a plan's amounts: yuan to the fen, or whole policies."""
     return MONEY_FORMAT if metric == "premium" else COUNT_FORMAT
@@ -49,7 +53,8 @@ def workbook_bytes(*, sheet_title: str, columns: Sequence[Column], rows: Iterabl
     every cell object in memory at once.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])  # Excel's limit on a sheet name
+    # Excel refuses a sheet name longer than 31 characters or holding any of []:*?/\ (a date's 11/22).
+    sheet = workbook.create_sheet(title=SHEET_FORBIDDEN.sub("-", sheet_title)[:31])
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"

@@ -11,7 +11,6 @@ from datetime import date
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from renewals.models import FollowUp, LostReason
@@ -78,12 +77,3 @@ class AdvisorForm(forms.Form):
     """The advisor a case goes to; empty takes it back to the unassigned list. The service checks who."""
 
     advisor = forms.IntegerField(label=gettext_lazy("Advisor"), required=False)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on ``form``: by field where the form has it, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)

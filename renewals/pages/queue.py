@@ -30,7 +30,7 @@ from dashboards.pages import export_table
 from dashboards.tables import Table
 from renewals.models import OPEN_STATUSES, FollowUp, RenewalCase
 from renewals.pages import queue_content as content
-from renewals.pages.case_forms import AdvisorForm, FollowUpForm, add_service_errors
+from renewals.pages.case_forms import AdvisorForm, FollowUpForm
 from renewals.priority import LEVEL_LABELS, level
 from renewals.selectors.cases import (
     access_case_by_id,
@@ -43,6 +43,7 @@ from renewals.selectors.cases import (
 )
 from renewals.services.advisors import advisor_pool
 from renewals.services.cases import case_update, follow_up_create
+from salesops.forms import add_service_errors
 from salesops.org.models import Member
 from salesops.org.selectors import tenant_today, tenant_zone
 from salesops.tenancy import member_scope_q

@@ -200,12 +200,15 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
 
     # The org app is the base; the demo's facts live in the apps above it.
     from activities.demo import seed_activities_demo
+    from bancassurance.demo import seed_bancassurance_demo
     from dashboards.demo import seed_dashboards_demo
     from renewals.demo import seed_renewals_demo
     from targets.demo import seed_targets_demo
 
     seed_targets_demo(tenant=tenant, rng=rng, today=today)
     seed_activities_demo(tenant=tenant, rng=rng, today=today)
+    # Its own random stream: the other apps' demo data stays as it was.
+    seed_bancassurance_demo(tenant=tenant, rng=random.Random(4), today=today)
     seed_dashboards_demo(tenant=tenant, today=today)
     seed_renewals_demo(tenant=tenant, rng=rng, today=today)
     return tenant, True

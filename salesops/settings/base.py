@@ -176,6 +176,11 @@ SPECTACULAR_SETTINGS = {
         "AllocationChangeKindEnum": "targets.models.AllocationChange.Kind",
         "RenewalCaseStatusEnum": "renewals.models.RenewalCase.Status",
         "ServiceTicketStatusEnum": "renewals.models.ServiceTicket.Status",
+        "BranchContactKindEnum": "bancassurance.models.ContactKind",
+        "BranchEventKindEnum": "bancassurance.models.EventKind",
+        "BranchStaffRoleEnum": "bancassurance.models.StaffRole",
+        # The members' roles keep the name they had before branch staff roles came.
+        "RoleEnum": "salesops.org.models.Member.Role",
     },
 }
 

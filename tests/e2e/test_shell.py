@@ -7,11 +7,14 @@ pytestmark = pytest.mark.e2e
 DEMO_PASSWORD = "salesops-demo"
 # username → (role as shown in Chinese, navigation entries they get)
 DEMO_USERS = {
-    "admin": ("租户管理员", ["首页", "看板", "英雄榜", "复盘", "预警", "组织", "目标", "业绩", "续保", "API 文档"]),
-    "manager": ("经理", ["首页", "看板", "英雄榜", "复盘", "预警", "组织", "目标", "业绩", "续保"]),
+    "admin": (
+        "租户管理员",
+        ["首页", "看板", "英雄榜", "复盘", "预警", "组织", "目标", "业绩", "续保", "银保", "API 文档"],
+    ),
+    "manager": ("经理", ["首页", "看板", "英雄榜", "复盘", "预警", "组织", "目标", "业绩", "续保", "银保"]),
     "supervisor": ("主管", ["首页", "看板", "工作日志", "二次早会", "英雄榜", "复盘", "预警", "组织", "目标", "业绩"]),
     "agent": ("营销员", ["首页", "看板", "工作日志", "英雄榜", "预警", "目标", "业绩"]),
-    "bank": ("银保客户经理", ["首页"]),
+    "bank": ("银保客户经理", ["首页", "银保"]),
     "renewal": ("续保组长", ["首页", "预警", "组织", "续保"]),
     "advisor": ("续保专员", ["首页", "续保"]),
 }
@@ -82,6 +85,7 @@ def test_language_switch_turns_the_ui_english_and_back(live_server, demo, deskto
         "Targets",
         "Sales",
         "Renewals",
+        "Bank channel",
     ]
     screenshot(desktop, "home-manager-desktop-en")
     # And the choice sticks across pages
