@@ -12,26 +12,15 @@ from rest_framework.views import APIView
 from bancassurance.models import BancassurancePolicy, ContactKind, CustomerTier, EventKind
 from bancassurance.selectors import branches as selectors
 from bancassurance.selectors.compliance import week_compliance, week_of
-from bancassurance.selectors.kpis import GROUPS, Kpis, kpi_report, targets_of
+from bancassurance.selectors.kpis import GROUPS, kpi_report, targets_of
 from bancassurance.selectors.plans import plan_progress
 from bancassurance.services import field_work
 from bancassurance.services import plans as plan_services
 from bancassurance.services.standards import FIELDS as STANDARD_FIELDS
 from bancassurance.services.standards import standards_update
+from salesops.api.serializers import DateRangeFilterSerializer
 from salesops.api.views import MemberAPIMixin, paginated_response
 from salesops.org.selectors import tenant_today
-
-
-class DateRangeFilterSerializer(serializers.Serializer):
-    """``from`` and ``to`` query parameters (``from`` is a Python keyword, hence the renaming)."""
-
-    from_ = serializers.DateField(required=False)
-    to = serializers.DateField(required=False)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = fields.pop("from_")
-        return fields
 
 
 class ContactOutputSerializer(serializers.Serializer):
@@ -320,22 +309,18 @@ class KpiApi(MemberAPIMixin, APIView):
         body = {
             "from": start.isoformat(),
             "to": end.isoformat(),
-            **KpisSerializer(_kpi_fields(report.total)).data,
+            **KpisSerializer(report.total.as_dict()).data,
             "targets": KpiTargetsSerializer(targets_of(report.total, selectors.policy_for(self.tenant))).data,
         }
         if data.get("by"):
             body["rows"] = KpiGroupSerializer(
-                [{**row, "kpis": _kpi_fields(row["kpis"])} for row in report.rows], many=True
+                [{**row, "kpis": row["kpis"].as_dict()} for row in report.rows], many=True
             ).data
         return Response(body)
 
 
-def _kpi_fields(kpis: Kpis) -> dict:
-    return {**kpis.__dict__, "regular_single_ratio": kpis.regular_single_ratio}
-
-
 class StaffComplianceSerializer(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = serializers.IntegerField(source="staff_id")
     name = serializers.CharField()
     role = serializers.CharField()
     contacts = serializers.IntegerField()
@@ -345,13 +330,13 @@ class StaffComplianceSerializer(serializers.Serializer):
 
 
 class BranchComplianceSerializer(serializers.Serializer):
-    branch = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    people = serializers.IntegerField()
+    branch = serializers.IntegerField(source="branch.pk")
+    code = serializers.CharField(source="branch.code")
+    name = serializers.CharField(source="branch.name")
+    people = serializers.IntegerField(source="headcount")
     met = serializers.IntegerField()
     rate = serializers.DecimalField(max_digits=9, decimal_places=4, allow_null=True)
-    staff = StaffComplianceSerializer(many=True)
+    staff = StaffComplianceSerializer(source="people", many=True)
 
 
 class WeekComplianceSerializer(serializers.Serializer):
@@ -378,34 +363,7 @@ class ComplianceApi(MemberAPIMixin, APIView):
         rows = week_compliance(
             tenant=self.tenant, branches=branches, policy=selectors.policy_for(self.tenant), monday=monday, today=today
         )
-        return Response(
-            {
-                "week_start": monday.isoformat(),
-                "results": [
-                    {
-                        "branch": row.branch.pk,
-                        "code": row.branch.code,
-                        "name": row.branch.name,
-                        "people": len(row.people),
-                        "met": row.met,
-                        "rate": None if row.rate is None else str(row.rate),
-                        "staff": [
-                            {
-                                "staff": person.staff_id,
-                                "name": person.name,
-                                "role": person.role,
-                                "contacts": person.contacts,
-                                "days": person.days,
-                                "required": person.required,
-                                "met": person.met,
-                            }
-                            for person in row.people
-                        ],
-                    }
-                    for row in rows
-                ],
-            }
-        )
+        return Response({"week_start": monday.isoformat(), "results": BranchComplianceSerializer(rows, many=True).data})
 
 
 class StandardsApi(MemberAPIMixin, APIView):

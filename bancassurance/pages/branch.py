@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from bancassurance.models import BankBranch
+from bancassurance.models import BankBranch, BranchStaff
 from bancassurance.pages import branch_content
 from bancassurance.pages.branch_forms import ContactForm, EventForm, LeaveForm, ProfileForm, StaffForm, StageForm
 from bancassurance.pages.common import ChannelFilters
@@ -102,7 +102,7 @@ def _leave(common: dict, branch: BankBranch, data: dict):
     return roster_services.staff_update(**common, staff=person, left_on=data["left_on"])
 
 
-def branch_data(request, branch: BankBranch, *, every_row: bool = False) -> dict[str, Any]:
+def branch_data(request, branch: BankBranch, people: list[BranchStaff], *, every_row: bool = False) -> dict[str, Any]:
     actor = request.member
     tenant = actor.tenant
     today = tenant_today(tenant)
@@ -110,7 +110,6 @@ def branch_data(request, branch: BankBranch, *, every_row: bool = False) -> dict
     form.is_valid()
     period = form.values()["period"]
     end = min(period.end, today)
-    people = list(roster(tenant=tenant, branch=branch))
     [(_branch, figures)] = branch_figures(
         tenant=tenant, actor=actor, start=period.start, end=end, filters={"branch": branch.pk}
     )
@@ -151,9 +150,8 @@ def _branch(request, branch_id: int) -> BankBranch:
     return access_branch_by_id(tenant=request.member.tenant, actor=request.member, id=branch_id)
 
 
-def _page(request, branch_id: int, *, every_row: bool = False):
-    branch = _branch(request, branch_id)
-    data = branch_data(request, branch, every_row=every_row)
+def _page(request, branch: BankBranch, people: list[BranchStaff], *, every_row: bool = False):
+    data = branch_data(request, branch, people, every_row=every_row)
     context = {
         "form": data["form"],
         "values": data["values"],
@@ -167,12 +165,13 @@ def _page(request, branch_id: int, *, every_row: bool = False):
 @member_required
 def branch_page(request, branch_id: int):
     branch = _branch(request, branch_id)
+    tenant = request.member.tenant
     action = request.POST.get("action") if request.method == "POST" else None
-    people = list(roster(tenant=branch.tenant, branch=branch))
-    page_forms = _forms(request, branch, people, tenant_today(branch.tenant))
+    people = list(roster(tenant=tenant, branch=branch))
+    page_forms = _forms(request, branch, people, tenant_today(tenant))
     if action in page_forms and _save(request, branch, action, page_forms[action]):
         return redirect(f"{request.path}#{action}")
-    data, tables, context = _page(request, branch_id)
+    data, tables, context = _page(request, branch, people)
     context.update(page_forms=page_forms, posted=action)
     response = render_dashboard(request, "bancassurance/branch.html", context, tables, {})
     if request.method == "POST":
@@ -182,9 +181,11 @@ def branch_page(request, branch_id: int):
 
 @member_required
 def branch_xlsx(request, branch_id: int, table: str):
-    return export_table(
-        request, lambda req, object_id: _page(req, object_id, every_row=True), branch_id, table, "branch"
-    )
+    def every_row(req, object_id):
+        branch = _branch(req, object_id)
+        return _page(req, branch, list(roster(tenant=req.member.tenant, branch=branch)), every_row=True)
+
+    return export_table(request, every_row, branch_id, table, "branch")
 
 
 urlpatterns = [

@@ -8,7 +8,6 @@ filters) from the description the page renders.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.urls import path
@@ -18,13 +17,13 @@ from bancassurance.pages.common import ChannelFilters
 from bancassurance.selectors.branches import plan_list, policy_for, require_bancassurance_reader
 from bancassurance.selectors.compliance import week_compliance, week_of
 from bancassurance.selectors.kpis import (
-    activity_trend,
     branch_figures,
     channel_premium,
+    count_stages,
     grouped,
     kpis_of,
-    stage_counts,
     targets_of,
+    trend_of,
 )
 from bancassurance.selectors.plans import plan_progress
 from dashboards.pages import export_table, render_dashboard
@@ -67,8 +66,8 @@ def channel_data(request) -> dict[str, Any]:
         "compliance": compliance,
         "by_bank": grouped(rows, channel, "bank"),
         "by_staff": grouped(rows, channel, "staff"),
-        "trend": activity_trend(tenant=tenant, actor=actor, last=end, filters=filters),
-        "stages": stage_counts(tenant=tenant, actor=actor, filters=filters),
+        "trend": trend_of(tenant=tenant, branch_ids=[branch.pk for branch, _figures in rows], last=end),
+        "stages": count_stages(branch for branch, _figures in rows),
         "plans": plan_progress(tenant=tenant, plans=plans),
     }
 
@@ -89,7 +88,7 @@ def channel_page(request):
 
 @member_required
 def channel_xlsx(request, table: str):
-    return export_table(request, partial(_page), None, table, "bancassurance")
+    return export_table(request, _page, None, table, "bancassurance")
 
 
 urlpatterns = [

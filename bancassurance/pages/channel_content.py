@@ -8,7 +8,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from bancassurance.pages.common import branch_link
-from bancassurance.selectors.kpis import Kpis
 from dashboards import figures
 from dashboards.selectors.rollups import ratio
 from dashboards.tables import Column, Table
@@ -47,10 +46,6 @@ def kpi_columns() -> list[Column]:
         Column("regular_single_ratio", _("Regular : single"), width=12),
         Column("opening_volume", _("Opening volume"), "count", width=10),
     ]
-
-
-def kpi_cells(kpis: Kpis) -> dict[str, Any]:
-    return {**kpis.__dict__, "regular_single_ratio": kpis.regular_single_ratio or ""}
 
 
 def branch_table(data: dict[str, Any]) -> Table:
@@ -136,7 +131,7 @@ def _group_table(name: str, title: str, label: str, groups: list[dict]) -> Table
         name,
         title,
         [Column("name", label, width=14), *kpi_columns()],
-        [{"name": row["name"] or _("Unassigned"), **kpi_cells(row["kpis"])} for row in groups],
+        [{"name": row["name"] or _("Unassigned"), **row["kpis"].as_dict()} for row in groups],
     )
 
 

@@ -16,7 +16,6 @@ what is logged so far: a weekly standard not yet met reads as short.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -59,8 +58,12 @@ class BranchCompliance:
         return sum(1 for person in self.people if person.met)
 
     @property
+    def headcount(self) -> int:
+        return len(self.people)
+
+    @property
     def rate(self) -> Decimal | None:
-        return ratio(self.met, len(self.people))
+        return ratio(self.met, self.headcount)
 
     @property
     def short(self) -> list[StaffCompliance]:
@@ -124,8 +127,8 @@ def week_compliance(
                 counts_days=staff.role == StaffRole.WEALTH_MANAGER,
             )
         )
-    ordered = defaultdict(list)
-    for item in by_id.values():
-        ordered[item.rate is None].append(item)
+    staffed = [item for item in by_id.values() if item.people]
     # Branches with people, lowest compliance first; then those with nobody on the roster.
-    return sorted(ordered[False], key=lambda item: (item.rate, item.branch.code)) + ordered[True]
+    return sorted(staffed, key=lambda item: (item.rate, item.branch.code)) + [
+        item for item in by_id.values() if not item.people
+    ]

@@ -18,13 +18,13 @@ bank, staff member, stage or branch is done on those per-branch sums.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from bancassurance.models import BancassurancePolicy, BankBranch, BranchContact, Stage
@@ -63,6 +63,10 @@ class Kpis:
     single_premium: Decimal
     single_per_regular: Decimal | None
     opening_volume: int
+
+    def as_dict(self) -> dict:
+        """Every figure by name, the ratio as written too (what the API and the tables show)."""
+        return {**asdict(self), "regular_single_ratio": self.regular_single_ratio}
 
     @property
     def regular_single_ratio(self) -> str | None:
@@ -222,6 +226,13 @@ def activity_trend(
 ) -> list[tuple[date, int, int, Decimal | None]]:
     """Per month up to ``last``: (month's first day, branches, active branches, activity rate); two queries."""
     branch_ids = list(branch_list(tenant=tenant, actor=actor, filters=filters).values_list("pk", flat=True))
+    return trend_of(tenant=tenant, branch_ids=branch_ids, last=last, months=months)
+
+
+def trend_of(
+    *, tenant: Tenant, branch_ids: list[int], last: date, months: int = 6
+) -> list[tuple[date, int, int, Decimal | None]]:
+    """``activity_trend`` of branches already chosen (a page that has them loaded); one query."""
     firsts = month_firsts(last, months)
     sold = (
         SaleRecord.objects.filter(
@@ -244,7 +255,10 @@ def activity_trend(
 
 def stage_counts(*, tenant: Tenant, actor: Member | None, filters: dict | None = None) -> list[tuple[str, str, int]]:
     """Branches per lifecycle stage, in the stages' order: (stage, label, branches)."""
-    counts = dict(
-        branch_list(tenant=tenant, actor=actor, filters=filters).order_by().values_list("stage").annotate(n=Count("id"))
-    )
-    return [(stage.value, str(stage.label), counts.get(stage.value, 0)) for stage in Stage]
+    return count_stages(branch_list(tenant=tenant, actor=actor, filters=filters))
+
+
+def count_stages(branches: Iterable[BankBranch]) -> list[tuple[str, str, int]]:
+    """``stage_counts`` of branches already loaded."""
+    counts = Counter(branch.stage for branch in branches)
+    return [(stage.value, str(stage.label), counts[stage.value]) for stage in Stage]

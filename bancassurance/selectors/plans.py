@@ -71,7 +71,6 @@ def plan_progress(*, tenant: Tenant, plans: list[WeeklyPlan]) -> list[PlanProgre
         _by_member_week(
             SaleRecord.objects.filter(
                 tenant=tenant,
-                bank_branch__tenant=tenant,
                 bank_branch__assigned_to__in=members,
                 sold_on__gte=first,
                 sold_on__lte=last,

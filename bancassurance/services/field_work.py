@@ -25,6 +25,7 @@ from bancassurance.models import (
     EventKind,
 )
 from bancassurance.selectors.branches import require_bancassurance_reader
+from bancassurance.services.checks import text_errors
 from salesops.org.models import Member, Tenant
 from salesops.org.selectors import tenant_today
 
@@ -68,8 +69,7 @@ def contact_log(
     if kind not in ContactKind.values:
         errors["kind"] = [_("Choose visit, phone, message or coaching.")]
     _count_errors(errors, "openings", openings)
-    if len(notes) > NOTES_MAX_LENGTH:
-        errors["notes"] = [_("At most %(limit)d characters.") % {"limit": NOTES_MAX_LENGTH}]
+    text_errors(errors, "notes", notes, NOTES_MAX_LENGTH)
     _date_errors(errors, "contacted_on", contacted_on, tenant_today(tenant))
     if staff is not None and "contacted_on" not in errors:
         if contacted_on < staff.joined_on:
@@ -120,8 +120,7 @@ def event_record(
         _count_errors(errors, field, value)
     if not errors.keys() & {"attendees", "leads"} and leads > attendees:
         errors["leads"] = [_("There cannot be more leads than attendees.")]
-    if len(notes) > NOTES_MAX_LENGTH:
-        errors["notes"] = [_("At most %(limit)d characters.") % {"limit": NOTES_MAX_LENGTH}]
+    text_errors(errors, "notes", notes, NOTES_MAX_LENGTH)
     _date_errors(errors, "held_on", held_on, tenant_today(tenant))
     if errors:
         raise ValidationError(errors)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from bancassurance.models import WeeklyPlan
 from bancassurance.selectors.branches import require_bancassurance_reader
 from bancassurance.selectors.compliance import week_of
+from bancassurance.services.checks import text_errors
 from salesops.org.models import Member, Tenant
 from salesops.org.selectors import tenant_today
 from salesops.tenancy import member_scope_q
@@ -38,11 +39,6 @@ def _planned_errors(errors: dict, planned: dict) -> None:
             errors[field] = [_("Enter a whole number.")]
         elif not 0 <= value <= COUNT_MAX:
             errors[field] = [_("Between 0 and %(max)d.") % {"max": COUNT_MAX}]
-
-
-def _notes_errors(errors: dict, field: str, value: str) -> None:
-    if len(value) > NOTES_MAX_LENGTH:
-        errors[field] = [_("At most %(limit)d characters.") % {"limit": NOTES_MAX_LENGTH}]
 
 
 def _member_for(tenant: Tenant, actor: Member | None, member_id: int | None) -> Member | None:
@@ -77,7 +73,7 @@ def plan_create(
     elif week_start > week_of(tenant_today(tenant)) + timedelta(weeks=8):
         errors["week_start"] = [_("Plan at most eight weeks ahead.")]
     _planned_errors(errors, planned)
-    _notes_errors(errors, "plan_notes", plan_notes)
+    text_errors(errors, "plan_notes", plan_notes, NOTES_MAX_LENGTH)
     if not errors and WeeklyPlan.objects.filter(tenant=tenant, member=member, week_start=week_start).exists():
         errors["week_start"] = [_("There is a plan for this week already; change that one.")]
     if errors or member is None:
@@ -119,7 +115,7 @@ def plan_update(
     sent = {"plan_notes": plan_notes, "check_notes": check_notes, "act_notes": act_notes}
     texts = {field: value.strip() for field, value in sent.items() if value is not None}
     for field, value in texts.items():
-        _notes_errors(errors, field, value)
+        text_errors(errors, field, value, NOTES_MAX_LENGTH)
     reviewing = bool(texts.get("check_notes") or texts.get("act_notes"))
     if reviewing and plan.week_start > today:
         errors["check_notes"] = [_("A week is reviewed once it has begun.")]

@@ -16,19 +16,13 @@ from django.utils.translation import gettext as _
 
 from bancassurance.models import BankBranch, BranchStaff, StaffRole
 from bancassurance.selectors.branches import require_bancassurance_reader
+from bancassurance.services.checks import text_errors
 from salesops.org.models import Member, Tenant
 from salesops.org.selectors import tenant_today
 
 NAME_MAX_LENGTH = 50
 PHONE_MAX_LENGTH = 40
 NOTES_MAX_LENGTH = 500
-
-
-def _text_errors(errors: dict, field: str, value: str, limit: int, *, required: bool = False) -> None:
-    if required and not value:
-        errors[field] = [_("This field is required.")]
-    elif len(value) > limit:
-        errors[field] = [_("At most %(limit)d characters.") % {"limit": limit}]
 
 
 @transaction.atomic
@@ -48,9 +42,9 @@ def staff_add(
     name, phone, notes = (name or "").strip(), (phone or "").strip(), (notes or "").strip()
     joined_on = joined_on or tenant_today(tenant)
     errors: dict[str, list[str]] = {}
-    _text_errors(errors, "name", name, NAME_MAX_LENGTH, required=True)
-    _text_errors(errors, "phone", phone, PHONE_MAX_LENGTH)
-    _text_errors(errors, "notes", notes, NOTES_MAX_LENGTH)
+    text_errors(errors, "name", name, NAME_MAX_LENGTH, required=True)
+    text_errors(errors, "phone", phone, PHONE_MAX_LENGTH)
+    text_errors(errors, "notes", notes, NOTES_MAX_LENGTH)
     if role not in StaffRole.values:
         errors["role"] = [_("Choose branch head, wealth manager or teller.")]
     if joined_on > tenant_today(tenant):
@@ -77,10 +71,10 @@ def staff_update(
     errors: dict[str, list[str]] = {}
     if phone is not None:
         phone = phone.strip()
-        _text_errors(errors, "phone", phone, PHONE_MAX_LENGTH)
+        text_errors(errors, "phone", phone, PHONE_MAX_LENGTH)
     if notes is not None:
         notes = notes.strip()
-        _text_errors(errors, "notes", notes, NOTES_MAX_LENGTH)
+        text_errors(errors, "notes", notes, NOTES_MAX_LENGTH)
     if left_on is not None:
         if staff.left_on is not None:
             errors["left_on"] = [_("This person left the branch on %(date)s.") % {"date": staff.left_on.isoformat()}]
@@ -88,7 +82,7 @@ def staff_update(
             errors["left_on"] = [_("The date cannot be in the future.")]
         elif left_on < staff.joined_on:
             errors["left_on"] = [_("A person cannot leave before they joined (%(date)s).") % {"date": staff.joined_on}]
-        elif staff.contacts.filter(contacted_on__gt=left_on).exists():
+        elif staff.contacts.filter(tenant=tenant, contacted_on__gt=left_on).exists():
             errors["left_on"] = [_("Contacts with this person are logged after that date.")]
     if errors:
         raise ValidationError(errors)
