@@ -336,3 +336,104 @@ def count_bars(*, names: Sequence[str], counts: Sequence[int], labels: Labels) -
         layout=_layout(labels, height=max(200, 60 + 32 * len(names)), legend=False),
     )
     return _plain(figure)
+
+
+def points_bars(
+    *,
+    names: Sequence[str],
+    weights: Sequence[int],
+    points: Sequence[Decimal | None],
+    series: tuple[str, str],
+    labels: Labels,
+) -> dict:
+    """Return a scorecard as bars: each measure's points earned (``series[1]``) over its weight (``series[0]``)."""
+    figure = go.Figure(
+        data=[
+            go.Bar(x=list(names), y=list(weights), name=series[0], marker_color=TARGET_COLOUR, opacity=0.35),
+            go.Bar(
+                x=list(names),
+                y=[None if value is None else float(value) for value in points],
+                name=series[1],
+                marker_color=SERIES_COLOURS[0],
+                text=[None if value is None else f"{value}" for value in points],
+            ),
+        ],
+        layout=_layout(labels, height=300, barmode="overlay"),
+    )
+    return _plain(figure)
+
+
+def measure_panels(
+    *,
+    names: Sequence[str],
+    measures: Sequence[tuple[str, Sequence[Decimal | None], bool]],
+    labels: Labels,
+) -> dict:
+    """Return one panel of horizontal bars per measure, side by side, the names down the shared axis, first on top.
+
+    Each measure is ``(title, values, percent)``; a rate (``percent``) is
+    drawn in %. The measures keep their own scales (activity per agent is
+    in tens, a rate below 100 %), so the unit evaluation's three measures
+    are read side by side rather than stacked on one axis.
+    """
+    count = max(len(measures), 1)
+    gap = 0.04
+    width = (1 - gap * (count - 1)) / count
+    rows = list(names)[::-1]
+    data = []
+    layout_axes: dict = {}
+    annotations = []
+    for index, (title, values, percent) in enumerate(measures):
+        axis = "" if index == 0 else str(index + 1)
+        numbers = _percent(values) if percent else [None if value is None else float(value) for value in values]
+        text = [None if n is None else (f"{n:.1f}%" if percent else f"{n:.2f}") for n in numbers]
+        data.append(
+            go.Bar(
+                x=numbers[::-1],
+                y=rows,
+                orientation="h",
+                name=title,
+                marker_color=SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                text=text[::-1],
+                textposition="auto",
+                xaxis=f"x{axis}",
+                yaxis="y",
+            )
+        )
+        start = index * (width + gap)
+        layout_axes[f"xaxis{axis}"] = {
+            "domain": [start, start + width],
+            "rangemode": "tozero",
+            "ticksuffix": "%" if percent else "",
+            "automargin": True,
+            # Narrow panels on a phone: a few ticks, not a crowd.
+            "nticks": 4,
+        }
+        annotations.append(
+            {
+                "text": title,
+                "x": start + width / 2,
+                "y": 1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
+    figure = go.Figure(
+        data=data,
+        layout=go.Layout(
+            title={"text": labels.title, "font": {"size": 15}},
+            yaxis={"title": {"text": labels.y}, "automargin": True, "type": "category"},
+            annotations=annotations,
+            margin={"l": 56, "r": 12, "t": 64, "b": 24},
+            height=max(220, 90 + 30 * len(rows)),
+            paper_bgcolor="#fff",
+            plot_bgcolor="#fff",
+            showlegend=False,
+            **layout_axes,
+        ),
+    )
+    return _plain(figure)

@@ -16,12 +16,14 @@ team's, branch's or tenant's id is a 404, whatever the role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +39,7 @@ from dashboards.selectors.dashboard_agent import agent_dashboard
 from dashboards.selectors.dashboard_team import team_dashboard
 from dashboards.selectors.dashboard_unit import unit_dashboard
 from dashboards.tables import Table, workbook
+from salesops.forms import add_service_errors
 from salesops.org.models import Member, OrgUnit
 from salesops.org.selectors import (
     access_member_by_id,
@@ -225,6 +228,29 @@ def render_dashboard(
     )
     # A filter in error still shows the dashboard (for the default), with the error by its field.
     return render(request, template, context, status=400 if context["form"].errors else 200)
+
+
+def run_page_form(request, form: forms.Form, action: Callable[[], Any], done: str) -> bool:
+    """Run a page form's service call: ``True`` once saved (with ``done`` as the message), ``False`` with its errors."""
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def answer_page_form(request, saved: bool, template: str, context: dict, tables: dict, figures: dict):
+    """After a page's form: back to the page once saved (post/redirect/get), else the page with the errors."""
+    if saved:
+        return redirect(request.get_full_path())
+    response = render_dashboard(request, template, context, tables, figures)
+    if request.method == "POST":
+        response.status_code = 400  # the form sent has errors: nothing was saved
+    return response
 
 
 @member_required

@@ -71,6 +71,22 @@ ENTRIES = [
         frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.BANK_STAFF}),
         allows=_runs_bank_channel,
     ),
+    NavEntry(
+        "scorecards-page",
+        _("Scorecards"),
+        frozenset(
+            {
+                Role.TENANT_ADMIN,
+                Role.MANAGER,
+                Role.SUPERVISOR,
+                Role.AGENT,
+                Role.RENEWAL_LEAD,
+                Role.RENEWAL_ADVISOR,
+            }
+        ),
+    ),
+    # Contests and the unit evaluation are published to the whole tenant.
+    NavEntry("contests-page", _("Contests"), ALL_ROLES),
     NavEntry("api-docs", _("API"), frozenset({Role.TENANT_ADMIN})),
 ]
 

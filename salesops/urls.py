@@ -46,6 +46,7 @@ urlpatterns = [
     path("org/", org_views.org_page, name="org-page"),
     path("bancassurance/", include("bancassurance.page_urls")),
     path("renewals/", include("renewals.page_urls")),
+    path("", include("targets.page_urls")),
     path("targets/", target_views.plan_list_page, name="targets-page"),
     path("targets/sales/", sale_views.sales_page, name="sales-page"),
     path("targets/sales.xlsx", sale_views.sales_xlsx, name="sales-xlsx"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets.apis import plans, sales
+from targets.apis import bonuses, contests, improvement, plans, sales, scorecards, unit_evaluations
 
 urlpatterns = [
     path("targets/plans/", plans.PlanListCreateApi.as_view(), name="target-plans"),
@@ -17,4 +17,9 @@ urlpatterns = [
     path("targets/attainment/", plans.AttainmentApi.as_view(), name="target-attainment"),
     path("sales/", sales.SaleRecordListCreateApi.as_view(), name="sales"),
     path("sales/import/", sales.SaleRecordImportApi.as_view(), name="sales-import"),
+    *scorecards.urlpatterns,
+    *bonuses.urlpatterns,
+    *contests.urlpatterns,
+    *unit_evaluations.urlpatterns,
+    *improvement.urlpatterns,
 ]

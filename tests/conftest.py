@@ -81,6 +81,18 @@ def api_client_for():
 
 
 @pytest.fixture
+def api_en(api_client_for):
+    """Like ``api_client_for``, answered in English (the API speaks the tenant's language, Chinese, otherwise)."""
+
+    def make(member) -> APIClient:
+        client = api_client_for(member)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
+@pytest.fixture
 def celery_worker(transactional_db):
     """Return a function starting `celery worker` as its own process, on the test database and queue.
 

@@ -12,7 +12,10 @@ ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = ["salesops", "targets", "activities", "renewals", "bancassurance", "dashboards"]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
-TEMPLATE_CALL = re.compile(r"\b(?:n?gettext|pgettext)\(\s*u?('(?:[^'\\]|\\.)*')")
+QUOTED = r"u?('(?:[^'\\]|\\.)*')"
+# pgettext's first argument is the context, its message the second.
+TEMPLATE_CALL = re.compile(rf"\b(n?gettext|pgettext)\(\s*{QUOTED}(?:\s*,\s*{QUOTED})?")
+CONTEXT_FIRST = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 
 
 def python_msgids():
@@ -21,15 +24,10 @@ def python_msgids():
             if "migrations" in path.parts:
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in GETTEXT_NAMES
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
-                ):
-                    yield node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}"
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GETTEXT_NAMES:
+                    args = node.args[1:] if node.func.id in CONTEXT_FIRST else node.args
+                    if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+                        yield args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}"
 
 
 def template_msgids():
@@ -37,7 +35,8 @@ def template_msgids():
         # Django's own template lexer, as `makemessages` uses it.
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
         for match in TEMPLATE_CALL.finditer(code):
-            yield ast.literal_eval(match.group(1)), str(path.relative_to(ROOT))
+            message = match.group(3) if match.group(1) == "pgettext" else match.group(2)
+            yield ast.literal_eval(message), str(path.relative_to(ROOT))
 
 
 def test_every_string_in_the_code_is_in_the_catalogue():

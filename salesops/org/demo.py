@@ -204,6 +204,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
     from dashboards.demo import seed_dashboards_demo
     from renewals.demo import seed_renewals_demo
     from targets.demo import seed_targets_demo
+    from targets.demo_incentives import seed_incentives_demo
 
     seed_targets_demo(tenant=tenant, rng=rng, today=today)
     seed_activities_demo(tenant=tenant, rng=rng, today=today)
@@ -211,6 +212,8 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
     seed_bancassurance_demo(tenant=tenant, rng=random.Random(4), today=today)
     seed_dashboards_demo(tenant=tenant, today=today)
     seed_renewals_demo(tenant=tenant, rng=rng, today=today)
+    # After every fact and rollup it judges; its own random stream.
+    seed_incentives_demo(tenant=tenant, today=today)
     return tenant, True
 
 

@@ -181,6 +181,12 @@ SPECTACULAR_SETTINGS = {
         "BranchStaffRoleEnum": "bancassurance.models.StaffRole",
         # The members' roles keep the name they had before branch staff roles came.
         "RoleEnum": "salesops.org.models.Member.Role",
+        "ScoredRoleEnum": "targets.apis.scorecards.SCORED_ROLE_CHOICES",
+        "ScorecardMeasureEnum": "targets.models.Measure",
+        "ContestMeasureEnum": "targets.models.Contest.ContestMeasure",
+        "ContestRuleEnum": "targets.models.Contest.Rule",
+        "ContestStatusEnum": "targets.selectors.contests.ContestStatus",
+        "ImprovementPlanStatusEnum": "targets.models.ImprovementPlan.Status",
     },
 }
 
@@ -214,6 +220,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # The 48-hour follow-up window and the ticket SLAs (2 h for normal).
     "renewals-check": {"task": "renewals.tasks.check_all", "schedule": 300.0},
+    # Contests that ended yesterday are frozen; improvement plans due are opened.
+    "incentives-nightly": {"task": "targets.tasks.incentives_all", "schedule": crontab(hour=0, minute=20)},
 }
 
 # E-mail (alerts): EMAIL_URL as django-environ reads it, e.g.

@@ -1,34 +1,21 @@
 """The bank channel's pages: the KPIs as rendered, the tables and their XLSX, the branch page's forms, scope."""
 
-import io
 import re
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
 
 from bancassurance.models import BranchContact, BranchEvent, BranchStaff
 from tests.bancassurance.channel_data import bank_sale, contact, make_bank, make_branch, person
 from tests.factories import add_member
+from tests.pages import login, workbook_rows
 
 pytestmark = pytest.mark.django_db
 OCTOBER = "?period=2026-10"
 
 
-def login(client, member, language=None):
-    client.force_login(member.user)
-    if language:
-        client.cookies["django_language"] = language
-    return client
-
-
 def field(body: str, name: str) -> str:
     return re.search(rf'data-field="{name}">(.*?)</dd>', body, re.S)[1].strip()
-
-
-def workbook_rows(response) -> list[list]:
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 @pytest.fixture

@@ -4,10 +4,5 @@ import pytest
 
 
 @pytest.fixture
-def api_client_for(api_client_for):
-    def make(member):
-        client = api_client_for(member)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return make
+def api_client_for(api_en):
+    return api_en
