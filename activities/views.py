@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from activities.models import ITEM_LABELS, ITEMS, ActivityStandard, DailyLog, Duty, Visit
 from activities.selectors.duties import checklist_111, direct_reports, team_today
+from activities.selectors.log_book import book_of_day, customer_url, visit_picker_book
 from activities.selectors.logs import daily_log_for, streak, week_days
 from activities.selectors.standards import standard_in_effect
 from activities.services.duties import spot_check_proposal
@@ -35,6 +36,8 @@ from salesops.views import member_required
 Role = Member.Role
 # The roles that keep a work log of their own (supervisors log too); the navigation offers them the page.
 LOG_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
+# An id no customer has, reversed into the customer page's path and replaced by the script.
+CUSTOMER_ID_SLOT = 987654321
 
 
 def _day_asked(request, today: date) -> date:
@@ -106,7 +109,25 @@ def log_page(request):
     log = daily_log_for(tenant=tenant, member=member, date=day)
     standard = standard_in_effect(tenant=tenant, tier=member.tier, on=day)
     items = _items(log, standard)
-    visits = [{"name": v.name, "phone": v.phone, "kind": v.kind} for v in log.visits.all()] if log else []
+    # The names behind the new prospects and referrals: the day's entries of the member's book.
+    book_day = book_of_day(tenant=tenant, member=member, day=day)
+    for row in items:
+        row["book"] = book_day.get(row["name"])
+    visits = (
+        [{"name": v.name, "phone": v.phone, "kind": v.kind, "customer": v.customer_id} for v in log.visits.all()]
+        if log
+        else []
+    )
+    book = visit_picker_book(tenant=tenant, member=member)
+    for entry in book:
+        # What the picker shows and matches: the name, told apart by the phone's last four digits.
+        entry["label"] = f"{entry['name']} · {entry['phone'][-4:]}" if entry["phone"] else entry["name"]
+        entry["url"] = customer_url(entry["id"])
+    erased = {v.customer_id for v in (log.visits.all() if log else []) if v.customer and v.customer.erased_at}
+    for visit in visits:
+        customer_id = visit["customer"]
+        linked = isinstance(customer_id, int) and customer_id not in erased
+        visit["url"] = customer_url(customer_id) if isinstance(customer_id, int) and linked else None
     week = _week(week_days(tenant=tenant, member=member, today=today), day, today)
     for cell in week:
         cell["state_label"] = _state_label(cell["state"])
@@ -127,7 +148,14 @@ def log_page(request):
         "cap": tenant.activity_daily_cap,
         "locked": locked,
         "items": [{"name": row["name"], "standard": row["standard"]} for row in items],
-        "server": {**{row["name"]: row["value"] for row in items}, "visits": visits},
+        "server": {
+            **{row["name"]: row["value"] for row in items},
+            "visits": [{key: visit[key] for key in ("name", "phone", "kind", "customer")} for visit in visits],
+        },
+        # The member's own book for the visit rows' picker; a picked row sends the entry's id.
+        "book": book,
+        # A book entry's page, for rows the server links on save ({id} replaced).
+        "customerUrl": customer_url(CUSTOMER_ID_SLOT).replace(str(CUSTOMER_ID_SLOT), "{id}"),
         "labels": {
             "saving": _("Saving…"),
             "saved": _("Saved."),
@@ -156,6 +184,7 @@ def log_page(request):
         "has_standard": standard is not None,
         "visits": visits,
         "visit_kinds": Visit.Kind.choices,
+        "book": book,
         "week": week,
         "streak": streak_days,
         "locked": locked,

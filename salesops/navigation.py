@@ -58,6 +58,10 @@ ENTRIES = [
     NavEntry("org-page", _("Organisation"), LEADING_ROLES),
     NavEntry("targets-page", _("Targets"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
     NavEntry("sales-page", _("Sales"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})),
+    # The book links its funnel, objection library and rules.
+    NavEntry(
+        "customers-page", _("Customers"), frozenset({Role.TENANT_ADMIN, Role.MANAGER, Role.SUPERVISOR, Role.AGENT})
+    ),
     NavEntry(
         "renewals-page",
         _("Renewals"),

@@ -1,8 +1,11 @@
 """REST endpoints of the work log (API.md ``activities/logs/``, and the supervisor's correction).
 
-Phone numbers of visits are shown in full: every reader of a log is its
-owner or a leader whose scope holds the owner. Masking for anyone else comes
-with the customer book (DESIGN.md "Customers and the funnel").
+Each visit names the book entry it links to (``customer``); the day's
+answer also lists the book entries acquired that day (``book``: the names
+behind ``new_prospects`` and ``referrals``). Phone numbers of visits are
+personal data: shown in full to the log's member and to supervisors (every
+reader of a log is in scope), masked (``138****1234``) for managers, admins
+and the renewal roles (DESIGN.md "Customers and the funnel").
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from rest_framework.views import APIView
 
 from activities.models import ITEMS, Visit
 from activities.selectors import logs as selectors
+from activities.selectors.customers import mask_phone
+from activities.selectors.log_book import book_of_day
 from activities.services import logs as services
 from salesops.api.serializers import DateRangeFilterSerializer
 from salesops.api.views import MemberAPIMixin, paginated_response
@@ -32,6 +37,19 @@ class VisitSerializer(serializers.Serializer):
     name = serializers.CharField()
     phone = serializers.CharField()
     kind = serializers.ChoiceField(choices=Visit.Kind.choices)
+    customer = serializers.IntegerField(source="customer_id", allow_null=True, help_text="The book entry visited.")
+
+
+class BookEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="An erased entry shows its anonymous name.")
+    erased = serializers.BooleanField()
+    url = serializers.CharField(allow_null=True, help_text="The customer page.")
+
+
+class DayBookSerializer(serializers.Serializer):
+    new_prospects = BookEntrySerializer(many=True)
+    referrals = BookEntrySerializer(many=True)
 
 
 class DailyLogOutputSerializer(serializers.Serializer):
@@ -52,6 +70,7 @@ class DayLogOutputSerializer(DailyLogOutputSerializer):
 
     exists = serializers.BooleanField()
     locked = serializers.BooleanField(help_text="Whether the member themself may no longer change this day.")
+    book = DayBookSerializer(help_text="The member's book entries acquired this day, by the item they count into.")
 
 
 class DailyLogInputSerializer(serializers.Serializer):
@@ -62,6 +81,9 @@ class DailyLogInputSerializer(serializers.Serializer):
         name = serializers.CharField(required=False, allow_blank=True, default="")
         phone = serializers.CharField(required=False, allow_blank=True, default="")
         kind = serializers.CharField(required=False, allow_blank=True, default="")
+        customer = serializers.JSONField(
+            required=False, allow_null=True, default=None, help_text="The id of a book entry of the member's own book."
+        )
 
     phone_appointments = serializers.IntegerField(required=False, default=0)
     sales_interviews = serializers.IntegerField(required=False, default=0)
@@ -81,7 +103,24 @@ class DailyLogChangeOutputSerializer(serializers.Serializer):
     new = serializers.JSONField()
 
 
-def _day(*, tenant, member: Member, day: date) -> dict[str, Any]:
+def _reads_visit_phones(actor: Member, member: Member) -> bool:
+    """Return whether ``actor`` reads the phones of ``member``'s visits in full: the member and supervisors.
+
+    Every reader of a log has the member in scope, so a supervisor reading it
+    leads the member's unit or one above it: the book's rule (``reads_in_full``).
+    """
+    return actor.pk == member.pk or actor.role == Member.Role.SUPERVISOR
+
+
+def _shown_visits(visits, *, full: bool) -> list:
+    if full:
+        return list(visits)
+    return [
+        SimpleNamespace(name=v.name, phone=mask_phone(v.phone), kind=v.kind, customer_id=v.customer_id) for v in visits
+    ]
+
+
+def _day(*, tenant, actor: Member, member: Member, day: date) -> dict[str, Any]:
     """Return ``member``'s day as the API shows it, with zeros when nothing is logged yet."""
     log = selectors.daily_log_for(tenant=tenant, member=member, date=day)
     shown = SimpleNamespace(
@@ -89,10 +128,11 @@ def _day(*, tenant, member: Member, day: date) -> dict[str, Any]:
         member=member,
         date=day,
         **selectors.log_counts(log),
-        visits=list(log.visits.all()) if log is not None else [],
+        visits=_shown_visits(log.visits.all() if log is not None else [], full=_reads_visit_phones(actor, member)),
         flagged=log.flagged if log is not None else False,
         exists=log is not None,
         locked=services.log_is_locked(tenant=tenant, date=day, today=tenant_today(tenant)),
+        book=book_of_day(tenant=tenant, member=member, day=day),
     )
     return DayLogOutputSerializer(shown).data
 
@@ -110,7 +150,14 @@ def _upsert(view: MemberAPIMixin, request, *, member: Member, day: date) -> Resp
         visits=[dict(visit) for visit in data["visits"]],
         reason=data["reason"],
     )
-    return Response(_day(tenant=view.tenant, member=member, day=day))
+    return Response(_day(tenant=view.tenant, actor=view.actor, member=member, day=day))
+
+
+def _masked_snapshot(snapshot: dict | None) -> dict | None:
+    if not snapshot:
+        return snapshot
+    visits = [{**visit, "phone": mask_phone(visit.get("phone") or "")} for visit in snapshot.get("visits", [])]
+    return {**snapshot, "visits": visits}
 
 
 def _history(view: MemberAPIMixin, request, *, member: Member, day: date) -> Response:
@@ -119,9 +166,26 @@ def _history(view: MemberAPIMixin, request, *, member: Member, day: date) -> Res
         queryset: Any = []
     else:
         queryset = selectors.log_history(tenant=view.tenant, log=log)
-    return paginated_response(
+    response = paginated_response(
         queryset=queryset, serializer_class=DailyLogChangeOutputSerializer, request=request, view=view
     )
+    if not _reads_visit_phones(view.actor, member):
+        for row in response.data["results"]:
+            row["old"], row["new"] = _masked_snapshot(row["old"]), _masked_snapshot(row["new"])
+    return response
+
+
+def _rows_serializer(actor: Member) -> type[DailyLogOutputSerializer]:
+    """Return the list's row serializer for ``actor``: each row's visit phones masked unless ``actor`` reads them."""
+
+    class Rows(DailyLogOutputSerializer):
+        visits = serializers.SerializerMethodField()  # type: ignore[assignment]
+
+        def get_visits(self, log) -> Any:
+            full = _reads_visit_phones(actor, log.member)
+            return VisitSerializer(_shown_visits(log.visits.all(), full=full), many=True).data
+
+    return Rows
 
 
 class DailyLogListApi(MemberAPIMixin, APIView):
@@ -136,7 +200,7 @@ class DailyLogListApi(MemberAPIMixin, APIView):
         filters.is_valid(raise_exception=True)
         queryset = selectors.daily_log_list(tenant=self.tenant, actor=self.actor, filters=filters.validated_data)
         return paginated_response(
-            queryset=queryset, serializer_class=DailyLogOutputSerializer, request=request, view=self
+            queryset=queryset, serializer_class=_rows_serializer(self.actor), request=request, view=self
         )
 
 
@@ -145,7 +209,7 @@ class OwnDailyLogApi(MemberAPIMixin, APIView):
 
     @extend_schema(parameters=[DATE_PARAMETER], responses=DayLogOutputSerializer)
     def get(self, request, date):
-        return Response(_day(tenant=self.tenant, member=self.actor, day=date))
+        return Response(_day(tenant=self.tenant, actor=self.actor, member=self.actor, day=date))
 
     @extend_schema(parameters=[DATE_PARAMETER], request=DailyLogInputSerializer, responses=DayLogOutputSerializer)
     def put(self, request, date):
@@ -158,7 +222,7 @@ class MemberDailyLogApi(MemberAPIMixin, APIView):
     @extend_schema(parameters=[DATE_PARAMETER], responses=DayLogOutputSerializer)
     def get(self, request, member_id, date):
         member = access_member_by_id(tenant=self.tenant, actor=self.actor, id=member_id)
-        return Response(_day(tenant=self.tenant, member=member, day=date))
+        return Response(_day(tenant=self.tenant, actor=self.actor, member=member, day=date))
 
     @extend_schema(parameters=[DATE_PARAMETER], request=DailyLogInputSerializer, responses=DayLogOutputSerializer)
     def put(self, request, member_id, date):

@@ -18,7 +18,8 @@ STREAK_CHUNK_DAYS = 62
 
 def _visits_prefetch(tenant: Tenant) -> Prefetch:
     # The tenant filter lets the prefetch use the (tenant, log) index.
-    return Prefetch("visits", queryset=Visit.objects.filter(tenant=tenant).order_by("id"))
+    # The book entry comes along in the same query (a join): whether it was erased decides its link.
+    return Prefetch("visits", queryset=Visit.objects.filter(tenant=tenant).select_related("customer").order_by("id"))
 
 
 def log_counts(log: DailyLog | None) -> dict[str, int]:
@@ -32,7 +33,10 @@ def log_snapshot(log: DailyLog | None) -> dict[str, Any] | None:
         return None
     return {
         **log_counts(log),
-        "visits": [{"name": visit.name, "phone": visit.phone, "kind": visit.kind} for visit in log.visits.all()],
+        "visits": [
+            {"name": visit.name, "phone": visit.phone, "kind": visit.kind, "customer": visit.customer_id}
+            for visit in log.visits.all()
+        ],
     }
 
 

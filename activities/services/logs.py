@@ -21,7 +21,9 @@ from django.db.models import CharField, Model
 from django.utils.translation import gettext as _
 
 from activities.models import ITEMS, DailyLog, DailyLogChange, Visit
-from activities.selectors.logs import log_snapshot
+from activities.selectors.log_book import entries_of_day, item_for_source
+from activities.selectors.logs import log_counts, log_snapshot
+from activities.services import log_book
 from dashboards.services.rollups import request_refresh
 from salesops.org.models import Member, Tenant
 from salesops.org.selectors import tenant_today
@@ -85,10 +87,14 @@ def _clean_counts(counts: dict[str, Any], cap: int, errors: dict[str, list[str]]
     return cleaned
 
 
-def _clean_visits(visits: list[dict], cap: int, errors: dict[str, list[str]]) -> list[dict[str, str]]:
-    """Return the visits as ``{name, phone, kind}``, or record what is wrong with each under ``visits``."""
+def _clean_visits(visits: list[dict], cap: int, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Return the visits as ``{name, phone, kind, customer}``, or record what is wrong with each under ``visits``.
+
+    ``customer`` is the picked book entry's id as sent (None when none was
+    picked); ``log_book.plan_visits`` checks it against the book.
+    """
     messages: list[str] = []
-    cleaned: list[dict[str, str]] = []
+    cleaned: list[dict[str, Any]] = []
     if len(visits) > cap:
         errors["visits"] = [_("At most %(cap)s visits a day.") % {"cap": cap}]
         return []
@@ -100,7 +106,13 @@ def _clean_visits(visits: list[dict], cap: int, errors: dict[str, list[str]]) ->
         phone = str(visit.get("phone") or "").strip()
         # The kind may be left out: most visits are to prospects.
         kind = str(visit.get("kind") or Visit.Kind.PROSPECT)
-        if not name:
+        customer = visit.get("customer")
+        picked = customer not in (None, "")
+        if picked and "*" in phone:
+            # A masked phone sent back by a manager who read it masked: the book entry gives it again.
+            phone = ""
+        # A picked book entry gives its name when the row leaves it blank.
+        if not name and not picked:
             messages.append(_("Visit %(number)s: enter the customer's name.") % {"number": number})
         elif len(name) > VISIT_NAME_MAX:
             messages.append(
@@ -117,7 +129,7 @@ def _clean_visits(visits: list[dict], cap: int, errors: dict[str, list[str]]) ->
                 _("Visit %(number)s: the kind is one of %(kinds)s.")
                 % {"number": number, "kinds": ", ".join(Visit.Kind.values)}
             )
-        cleaned.append({"name": name, "phone": phone, "kind": kind})
+        cleaned.append({"name": name, "phone": phone, "kind": kind, "customer": customer if picked else None})
     if messages:
         errors["visits"] = messages
     return cleaned
@@ -151,6 +163,9 @@ def daily_log_upsert(
     history; any change is recorded as old → new with who and why. One row per
     member and day also when two writes race (the unique constraint decides,
     the loser waits for the winner's row and updates it).
+
+    Visits link to ``member``'s customer book and the counts must cover the
+    book entries acquired that day (``activities.services.log_book``).
     """
     _check_writer(tenant=tenant, actor=actor, member=member)
     errors: dict[str, list[str]] = {}
@@ -174,29 +189,101 @@ def daily_log_upsert(
             )
             % {"days": tenant.log_edit_window_days}
         ]
+    plan = log_book.VisitPlan()
+    if "visits" not in errors:
+        plan, messages = log_book.plan_visits(tenant=tenant, member=member, visits=cleaned_visits)
+        if messages:
+            errors["visits"] = messages
+        else:
+            log_book.check_counts(
+                tenant=tenant, member=member, day=date, counts=cleaned_counts, plan=plan, errors=errors
+            )
     if errors:
         raise ValidationError(errors)
 
+    return _save_log(
+        tenant=tenant, actor=actor, member=member, date=date, counts=cleaned_counts, plan=plan, reason=reason
+    )
+
+
+def _save_log(
+    *,
+    tenant: Tenant,
+    actor: Member,
+    member: Member,
+    date: date,
+    counts: dict[str, int],
+    plan: log_book.VisitPlan,
+    reason: str,
+) -> DailyLog:
+    """Write the checked day: the counts, the visits linked to the book, the history, the rollup request."""
     # SELECT … FOR UPDATE, else INSERT in a savepoint; when a concurrent
     # request inserted the row first, the INSERT waits for it, fails on the
     # unique constraint and the row is read (and locked) again: never a 500.
     log, created = DailyLog.objects.select_for_update().get_or_create(
-        tenant=tenant, member=member, date=date, defaults=cleaned_counts
+        tenant=tenant, member=member, date=date, defaults=counts
     )
     old = None if created else log_snapshot(log)
-    new = {**cleaned_counts, "visits": cleaned_visits}
+    visits = log_book.apply_plan(tenant=tenant, actor=actor, member=member, day=date, plan=plan)
+    snapshot = [{**visit, "customer": visit["customer"].pk if visit["customer"] else None} for visit in visits]
+    new = {**counts, "visits": snapshot}
     if old == new:
         return log
     if old is not None:
         for item in ITEMS:
-            setattr(log, item, cleaned_counts[item])
+            setattr(log, item, counts[item])
         # Only what a PUT owns: a spot-check's flag set meanwhile stays.
         log.save(update_fields=[*ITEMS, "updated_at"])
-    if old is None or old["visits"] != cleaned_visits:
+    if old is None or old["visits"] != snapshot:
         if old is not None:
             Visit.objects.filter(tenant=tenant, log=log).delete()
-        Visit.objects.bulk_create(Visit(tenant=tenant, log=log, **visit) for visit in cleaned_visits)
+        Visit.objects.bulk_create(Visit(tenant=tenant, log=log, **visit) for visit in visits)
     DailyLogChange.objects.create(tenant=tenant, log=log, changed_by=actor, reason=reason, old=old, new=new)
-    if old is None or any(old[item] != cleaned_counts[item] for item in ITEMS):
+    if old is None or any(old[item] != counts[item] for item in ITEMS):
         request_refresh(tenant=tenant, member_days=[(member.pk, date)])
     return log
+
+
+@transaction.atomic
+def count_book_entry(
+    *, tenant: Tenant, member: Member, day: date, source: str, actor: Member | None
+) -> DailyLog | None:
+    """Raise ``member``'s count of ``day`` to the book entries acquired that day (call after adding one).
+
+    ``source`` is the new entry's: a referral raises ``referrals``, any other
+    source ``new_prospects``. Nothing happens when the count already covers
+    the book or the day is in the future; a day without a log gets one. The
+    change goes through the log's history (``changed_by`` the actor, an
+    automatic reason) and its rollup request; no edit window applies: the
+    book entry, not a typed count, is what changed. Return the log (None when
+    nothing was needed).
+    """
+    if member.tenant_id != tenant.pk or day > tenant_today(tenant):
+        return None
+    item = item_for_source(source)
+    needed = len(entries_of_day(tenant=tenant, member=member, day=day)[item])
+    log = (
+        DailyLog.objects.select_for_update()
+        .filter(tenant=tenant, member=member, date=day)
+        .prefetch_related("visits__customer")
+        .first()
+    )
+    counts = log_counts(log)
+    if counts[item] >= needed:
+        return None
+    # The day's visits stay exactly as they are (already linked; nothing to create).
+    plan = log_book.VisitPlan(
+        visits=[
+            log_book.PlannedVisit(name=visit.name, phone=visit.phone, kind=visit.kind, customer=visit.customer)
+            for visit in (log.visits.all() if log is not None else [])
+        ]
+    )
+    return _save_log(
+        tenant=tenant,
+        actor=actor or member,
+        member=member,
+        date=day,
+        counts={**counts, item: needed},
+        plan=plan,
+        reason=_("Raised to the customer book's entries of the day."),
+    )

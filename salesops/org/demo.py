@@ -200,6 +200,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
 
     # The org app is the base; the demo's facts live in the apps above it.
     from activities.demo import seed_activities_demo
+    from activities.demo_customers import seed_customers_demo
     from bancassurance.demo import seed_bancassurance_demo
     from dashboards.demo import seed_dashboards_demo
     from renewals.demo import seed_renewals_demo
@@ -208,6 +209,8 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> tuple[Tenant, bool]:
 
     seed_targets_demo(tenant=tenant, rng=rng, today=today)
     seed_activities_demo(tenant=tenant, rng=rng, today=today)
+    # The book after the logs (its visits link to entries), before the rollups are rebuilt.
+    seed_customers_demo(tenant=tenant, rng=rng, today=today)
     # Its own random stream: the other apps' demo data stays as it was.
     seed_bancassurance_demo(tenant=tenant, rng=random.Random(4), today=today)
     seed_dashboards_demo(tenant=tenant, today=today)

@@ -55,7 +55,7 @@ def tenant_create(
     time_zone: str = "Asia/Shanghai",
     language: str = "zh-hans",
 ) -> tuple[Tenant, Member]:
-    """Onboard a tenant: its company unit, channels, products, 5311 standards, renewal rules and a tenant admin."""
+    """Onboard a tenant: company unit, channels, products, 5311 standards, renewal rules, objection library, admin."""
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": [_("A tenant with this slug already exists.")]})
     tenant = Tenant(slug=slug, name=name, time_zone=time_zone, language=language)
@@ -66,11 +66,13 @@ def tenant_create(
     Product.objects.bulk_create(Product(tenant=tenant, code=code, name=label) for code, label in DEFAULT_PRODUCTS)
     # Imported here: org is the foundation the other apps build on (activities'
     # models import org's), so org loads without importing any of them at the top.
+    from activities.objection_library import seed_objections
     from activities.services.standards import standards_seed_defaults
     from renewals.services.setup import renewals_seed_defaults
 
     standards_seed_defaults(tenant=tenant)
     renewals_seed_defaults(tenant=tenant)
+    seed_objections(tenant)
     admin = member_create(
         tenant=tenant,
         actor=None,

@@ -187,6 +187,13 @@ SPECTACULAR_SETTINGS = {
         "ContestRuleEnum": "targets.models.Contest.Rule",
         "ContestStatusEnum": "targets.selectors.contests.ContestStatus",
         "ImprovementPlanStatusEnum": "targets.models.ImprovementPlan.Status",
+        "FunnelStageEnum": "activities.models.customers.Customer.Stage",
+        "BookTierEnum": "activities.models.customers.Customer.Tier",
+        "CustomerSourceEnum": "activities.models.customers.Customer.Source",
+        "CustomerConsentEnum": "activities.models.customers.Customer.Consent",
+        # Keep the names they had before the customer book's stage and tier came.
+        "StageEnum": "bancassurance.models.Stage",
+        "TierEnum": "salesops.org.models.Member.Tier",
     },
 }
 
@@ -222,6 +229,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "renewals-check": {"task": "renewals.tasks.check_all", "schedule": 300.0},
     # Contests that ended yesterday are frozen; improvement plans due are opened.
     "incentives-nightly": {"task": "targets.tasks.incentives_all", "schedule": crontab(hour=0, minute=20)},
+    # The customer book's A/B/C tiers on each tenant's rules (activities.services.tiers).
+    "customer-tiers-nightly": {"task": "activities.tasks.customer_tiers_all", "schedule": crontab(hour=0, minute=40)},
 }
 
 # E-mail (alerts): EMAIL_URL as django-environ reads it, e.g.

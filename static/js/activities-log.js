@@ -24,6 +24,9 @@
   const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const csrfToken = csrfInput ? csrfInput.value : "";
   const itemNames = config.items.map((item) => item.name);
+  // The member's own book for the visit picker: a row whose name is picked from the list links to that entry.
+  const bookByLabel = new Map((config.book || []).map((entry) => [entry.label, entry]));
+  const bookById = new Map((config.book || []).map((entry) => [entry.id, entry]));
   const standards = Object.fromEntries(config.items.map((item) => [item.name, item.standard]));
   const ownKey = config.storagePrefix + config.date;
   const RETRY_MS = 30000;
@@ -71,7 +74,12 @@
     itemNames.forEach((name) => {
       out[name] = day[name];
     });
-    out.visits = (day.visits || []).map((visit) => ({ name: visit.name, phone: visit.phone || "", kind: visit.kind }));
+    out.visits = (day.visits || []).map((visit) => ({
+      name: visit.name,
+      phone: visit.phone || "",
+      kind: visit.kind,
+      customer: visit.customer || null,
+    }));
     return out;
   }
 
@@ -91,8 +99,39 @@
 
   function filledVisitRows() {
     return Array.from(visitList.querySelectorAll("[data-visit]")).filter(
-      (row) => row.querySelector(".visit-name").value.trim() || row.querySelector(".visit-phone").value.trim()
+      (row) =>
+        row.querySelector(".visit-name").value.trim() ||
+        row.querySelector(".visit-phone").value.trim() ||
+        row.querySelector(".visit-customer").value
     );
+  }
+
+  /* Link a row to a book entry (or unlink it with null); the row shows a link to the customer's page. */
+  function linkRow(row, customerId, url) {
+    row.querySelector(".visit-customer").value = customerId ? String(customerId) : "";
+    row.classList.toggle("linked", Boolean(customerId));
+    const link = row.querySelector('[data-field="visit-book"]');
+    if (!link) return;
+    const entry = customerId ? bookById.get(Number(customerId)) : null;
+    const href = url || (entry ? entry.url : customerId && config.customerUrl.replace("{id}", customerId));
+    link.hidden = !href;
+    if (href) link.href = href;
+  }
+
+  /* A name picked from the book list fills the row from the entry; typing over a linked row unlinks it. */
+  function pickFromBook(row, field) {
+    const nameInput = row.querySelector(".visit-name");
+    if (field === nameInput) {
+      const entry = bookByLabel.get(nameInput.value);
+      if (entry) {
+        nameInput.value = entry.name;
+        row.querySelector(".visit-phone").value = entry.phone || "";
+        linkRow(row, entry.id);
+        return;
+      }
+    }
+    // The server links the row again by its phone (or its name) when it still names a book entry.
+    if (row.querySelector(".visit-customer").value) linkRow(row, null);
   }
 
   function collect() {
@@ -101,11 +140,15 @@
       day[name] = countOf(name);
     });
     // A row left empty is not a visit; a row with a phone but no name is sent so the server can say what is missing.
-    day.visits = filledVisitRows().map((row) => ({
-      name: row.querySelector(".visit-name").value.trim(),
-      phone: row.querySelector(".visit-phone").value.trim(),
-      kind: row.querySelector(".visit-kind").value,
-    }));
+    day.visits = filledVisitRows().map((row) => {
+      const customer = row.querySelector(".visit-customer").value;
+      return {
+        name: row.querySelector(".visit-name").value.trim(),
+        phone: row.querySelector(".visit-phone").value.trim(),
+        kind: row.querySelector(".visit-kind").value,
+        customer: customer ? Number(customer) : null,
+      };
+    });
     return day;
   }
 
@@ -115,6 +158,7 @@
       row.querySelector(".visit-name").value = visit.name || "";
       row.querySelector(".visit-phone").value = visit.phone || "";
       if (visit.kind) row.querySelector(".visit-kind").value = visit.kind;
+      linkRow(row, visit.customer || null);
     }
     visitList.appendChild(row);
     return row;
@@ -294,6 +338,8 @@
           writeEntry(key, current);
           if (own) {
             config.server = saved;
+            // The server linked new rows to the book: show it, unless the form changed while the save was away.
+            if (same(collect(), sent)) fill(saved);
             clearErrors();
             setStatus("saved", labels.saved);
           } else {
@@ -389,6 +435,10 @@
 
   form.addEventListener("input", (event) => {
     if (itemNames.includes(event.target.name)) showProgress(event.target.name);
+    const row = event.target.closest("[data-visit]");
+    if (row && (event.target.name === "visit-name" || event.target.name === "visit-phone")) {
+      pickFromBook(row, event.target);
+    }
     keepDraft();
   });
   form.addEventListener("change", keepDraft);

@@ -50,6 +50,7 @@ class SaleRecordListCreateApi(MemberAPIMixin, APIView):
         customer_kind = serializers.ChoiceField(choices=SaleRecord.CustomerKind.choices)
         payment_mode = serializers.ChoiceField(choices=SaleRecord.PaymentMode.choices)
         bank_branch = serializers.IntegerField(required=False, allow_null=True)
+        customer = serializers.IntegerField(required=False, allow_null=True)
 
     @extend_schema(parameters=[SaleRecordFilterSerializer], responses=SaleRecordOutputSerializer(many=True))
     def get(self, request):
@@ -80,6 +81,7 @@ class SaleRecordListCreateApi(MemberAPIMixin, APIView):
             customer_kind=data["customer_kind"],
             payment_mode=data["payment_mode"],
             bank_branch_id=data.get("bank_branch"),
+            customer_id=data.get("customer"),
         )
         return Response(SaleRecordOutputSerializer(sale).data, status=status.HTTP_201_CREATED)
 

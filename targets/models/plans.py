@@ -192,6 +192,10 @@ class SaleRecord(TenantOwnedModel):
     bank_branch = models.ForeignKey(
         "bancassurance.BankBranch", on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="+"
     )
+    # The book entry the policy was sold to (activities' customer book), when the agent names one.
+    customer = models.ForeignKey(
+        "activities.Customer", on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="sales"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from activities.services.funnel import customer_for_sale, customer_sale_error, customer_signed_by_sale
 from bancassurance.models import BankBranch
 from dashboards.services.rollups import request_refresh
 from salesops.org.models import Channel, Member, Product, Tenant
@@ -167,11 +168,15 @@ def sale_record_create(
     customer_kind: str,
     payment_mode: str,
     bank_branch_id: int | None = None,
+    customer_id: int | None = None,
     today: date | None = None,
 ) -> SaleRecord:
     """Record one sale credited to ``member_id`` (a member in the actor's scope).
 
     ``today`` defaults to the tenant's local date; a sale dated after it is refused.
+    ``customer_id`` links the sale to a customer in the member's book (an
+    error on ``customer`` otherwise) and moves them on to ``signed``, dated
+    the sale, unless they are signed or in service already.
     """
     require_sale_writer(actor)
     today = today or tenant_today(tenant)
@@ -200,6 +205,10 @@ def sale_record_create(
     if bank_branch_id is not None:
         bank_branch = BankBranch.objects.filter(tenant=tenant, pk=bank_branch_id).first()
         check("bank_branch", None if bank_branch else _("Unknown bank branch."))
+    customer = None
+    if customer_id is not None:
+        customer = customer_for_sale(tenant=tenant, member_id=member.pk if member else None, customer_id=customer_id)
+        check("customer", None if customer else customer_sale_error())
     if errors:
         raise ValidationError(errors)
     assert member is not None and channel is not None and product is not None  # unknown ones were reported above
@@ -217,10 +226,13 @@ def sale_record_create(
                 customer_kind=customer_kind,
                 payment_mode=payment_mode,
                 bank_branch=bank_branch,
+                customer=customer,
             )
     except IntegrityError as error:
         # A concurrent request recorded the same policy number first.
         raise ValidationError({"policy_no": [_("A sale with this policy number is already recorded.")]}) from error
+    if customer is not None:
+        customer_signed_by_sale(tenant=tenant, actor=actor, customer=customer, sold_on=sold_on)
     request_refresh(tenant=tenant, member_days=[(member.pk, sold_on)])
     return sale
 

@@ -59,8 +59,10 @@ def today(org):
 
 @pytest.fixture
 def visit(org, today):
-    """A customer the agent visited yesterday."""
-    day_log = log(org.agent, today - timedelta(days=1), visits=[{"name": "王女士", "phone": "13800138000"}])
+    """A customer the agent visited yesterday (new to the book: it counts as the day's new prospect)."""
+    day_log = log(
+        org.agent, today - timedelta(days=1), visits=[{"name": "王女士", "phone": "13800138000"}], new_prospects=1
+    )
     return day_log.visits.get()
 
 

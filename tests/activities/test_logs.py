@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
 
-from activities.models import DailyLog, DailyLogChange, Visit
+from activities.models import Customer, DailyLog, DailyLogChange, Visit
 from activities.services.logs import daily_log_upsert
 from salesops.org.selectors import tenant_today
 
@@ -84,16 +84,22 @@ def test_the_same_put_twice_keeps_one_log_and_one_history_entry(org, api_client_
     second = client.put(own(today), DAY, format="json")
     # Then both answer the log, and there is one log with one history entry
     assert first.status_code == second.status_code == 200
+    entry = Customer.objects.get(tenant=org.tenant, phone="13800138000")
     assert second.json() == {
         "member": org.agent.pk,
         "member_name": org.agent.display_name,
         "date": today.isoformat(),
         **{key: DAY[key] for key in ZEROS},
-        "visits": DAY["visits"],
+        "visits": [{**DAY["visits"][0], "customer": entry.pk}],
         "flagged": False,
         "exists": True,
         "locked": False,
+        "book": {
+            "new_prospects": [{"id": entry.pk, "name": "王女士", "erased": False, "url": f"/customers/{entry.pk}/"}],
+            "referrals": [],
+        },
     }
+    assert Customer.objects.filter(tenant=org.tenant).count() == 1
     assert DailyLog.objects.filter(member=org.agent).count() == 1
     assert Visit.objects.filter(log__member=org.agent).count() == 1
     history = client.get(f"{own(today)}history/").json()
@@ -107,8 +113,8 @@ def test_a_changed_put_replaces_the_day_and_history_shows_old_and_new(org, api_c
     client = api_client_for(org.agent)
     today = days_ago(org, 0)
     client.put(own(today), DAY, format="json")
-    # When it is PUT again with other counts and no visits
-    changed = {**ZEROS, "phone_appointments": 7}
+    # When it is PUT again with other counts and no visits (the visit's book entry, acquired today, stays counted)
+    changed = {**ZEROS, "phone_appointments": 7, "new_prospects": 1}
     response = client.put(own(today), changed, format="json")
     # Then the day is replaced (the visit is gone, the other items are 0)
     assert response.status_code == 200
@@ -116,7 +122,8 @@ def test_a_changed_put_replaces_the_day_and_history_shows_old_and_new(org, api_c
     assert (log.phone_appointments, log.sales_interviews, log.visits.count()) == (7, 0, 0)
     # And the newest history entry shows old → new
     newest = client.get(f"{own(today)}history/").json()["results"][0]
-    assert newest["old"] == {**{key: DAY[key] for key in ZEROS}, "visits": DAY["visits"]}
+    entry = Customer.objects.get(tenant=org.tenant, phone="13800138000")
+    assert newest["old"] == {**{key: DAY[key] for key in ZEROS}, "visits": [{**DAY["visits"][0], "customer": entry.pk}]}
     assert newest["new"] == {**changed, "visits": []}
     assert newest["changed_by_name"] == org.agent.display_name
     assert DailyLogChange.objects.filter(log=log).count() == 2
@@ -133,7 +140,7 @@ def test_a_visit_without_a_kind_is_a_prospect(org, api_client_for):
     body = {**ZEROS, "visits": [{"name": "李先生"}]}
     response = api_client_for(org.agent).put(own(days_ago(org, 0)), body, format="json")
     assert response.status_code == 200
-    assert response.json()["visits"] == [{"name": "李先生", "phone": "", "kind": "prospect"}]
+    assert response.json()["visits"] == [{"name": "李先生", "phone": "", "kind": "prospect", "customer": None}]
 
 
 def test_a_day_without_a_log_answers_zeros_and_exists_false(org, api_client_for):
@@ -152,6 +159,7 @@ def test_a_day_without_a_log_answers_zeros_and_exists_false(org, api_client_for)
         "flagged": False,
         "exists": False,
         "locked": False,
+        "book": {"new_prospects": [], "referrals": []},
     }
     assert not DailyLog.objects.exists()
     assert api_client_for(org.agent).get(f"{own(yesterday)}history/").json()["count"] == 0
@@ -467,12 +475,13 @@ def test_the_list_filters_by_member_and_dates(org, api_client_for):
 def test_the_list_rows_carry_the_visits_and_the_flag(org, api_client_for):
     api_client_for(org.agent).put(own(days_ago(org, 0)), DAY, format="json")
     row = api_client_for(org.supervisor).get(LOGS).json()["results"][0]
+    entry = Customer.objects.get(tenant=org.tenant, phone="13800138000")
     assert row == {
         "member": org.agent.pk,
         "member_name": org.agent.display_name,
         "date": days_ago(org, 0).isoformat(),
         **{key: DAY[key] for key in ZEROS},
-        "visits": DAY["visits"],
+        "visits": [{**DAY["visits"][0], "customer": entry.pk}],
         "flagged": False,
     }
 
@@ -529,14 +538,14 @@ def test_the_list_costs_a_few_queries_however_many_logs(org, api_client_for, dja
     # Given 40 logs with two visits each, over four members
     members = [org.agent, org.agent2, org.supervisor, org.agent3]
     for days in range(10):
-        for member in members:
+        for number, member in enumerate(members):
             daily_log_upsert(
                 tenant=org.tenant,
                 actor=org.admin,
                 member=member,
                 date=days_ago(org, days),
-                counts={"phone_appointments": days},
-                visits=[{"name": "A"}, {"name": "B", "phone": "123"}],
+                counts={"phone_appointments": days, "new_prospects": 1},
+                visits=[{"name": "A"}, {"name": "B", "phone": f"1380000012{number}"}],
                 reason="backfill",
             )
     client = api_client_for(org.admin)

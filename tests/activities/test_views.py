@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from activities.models import DailyLog
+from activities.models import Customer, DailyLog
 from activities.services.logs import daily_log_upsert
 from salesops.org.selectors import tenant_today
 
@@ -97,7 +97,10 @@ def test_agent_sees_today_prefilled_with_progress_against_the_standard(org, clie
     assert config["apiRoot"] == "/api/v1/activities/logs/"
     assert config["storagePrefix"] == f"salesops.worklog.{org.tenant.pk}.{org.agent.pk}."
     assert config["server"]["phone_appointments"] == 3
-    assert config["server"]["visits"] == [{"name": "王女士", "phone": "13800001111", "kind": "referral"}]
+    entry = Customer.objects.get(tenant=org.tenant, phone="13800001111")
+    assert config["server"]["visits"] == [
+        {"name": "王女士", "phone": "13800001111", "kind": "referral", "customer": entry.pk}
+    ]
     assert {item["name"]: item["standard"] for item in config["items"]} == {
         "phone_appointments": 5,
         "sales_interviews": 3,
@@ -122,7 +125,13 @@ def test_a_day_without_a_log_opens_at_zero(org, client):
 
 def test_other_members_and_other_tenants_logs_are_never_shown(org, other_org, client, today):
     # Given a teammate and an agent of another tenant logged today, with visits
-    log(org.agent2, today, visits=[{"name": "同队客户", "phone": "13900000001", "kind": "prospect"}], referrals=7)
+    log(
+        org.agent2,
+        today,
+        visits=[{"name": "同队客户", "phone": "13900000001", "kind": "prospect"}],
+        referrals=7,
+        new_prospects=1,
+    )
     log(other_org.agent, today, visits=[{"name": "他司客户", "phone": "", "kind": "customer"}], referrals=9)
     client.force_login(org.agent.user)
     # When the agent opens their own page
@@ -230,13 +239,14 @@ def test_navigation_offers_the_page_to_those_who_log(org, client, role, offered)
 def test_query_count_is_flat_whatever_the_day_and_week_hold(org, client, today, django_assert_max_num_queries):
     # Given a logged day with one visit
     visits = [{"name": f"客户{n}", "phone": f"1380000{n:04d}", "kind": "prospect"} for n in range(20)]
-    log(org.agent, today, visits=visits[:1], phone_appointments=1)
+    log(org.agent, today, visits=visits[:1], phone_appointments=1, new_prospects=1)
     client.force_login(org.agent.user)
     with django_assert_max_num_queries(30) as small:
         assert client.get(PAGE).status_code == 200
     # When the day holds twenty visits and a logged, met week lies behind it
     met = {"phone_appointments": 5, "sales_interviews": 3, "recruiting_interviews": 1, "new_prospects": 1}
-    log(org.agent, today, visits=visits, **met)
+    # (each visit puts a new entry in the book today: twenty new prospects)
+    log(org.agent, today, visits=visits, **{**met, "new_prospects": 20})
     for back in range(1, 3):
         log(org.agent, today - timedelta(days=back), visits=visits[:5], **met)
     # Then the page costs no more queries than before

@@ -35,7 +35,8 @@ def test_supervisor_ticks_a_tracking_call_and_records_a_spot_check(live_server, 
         actor=org.agent,
         member=org.agent,
         date=today - timedelta(days=1),
-        counts=ZERO,
+        # The visit puts 王女士 in the book that day: she is the day's new prospect.
+        counts={**ZERO, "new_prospects": 1},
         visits=[{"name": "王女士", "phone": "13800138000", "kind": "prospect"}],
     )
     page = phone

@@ -86,6 +86,10 @@ class Visit(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The book entry visited (a visit picks a customer of the agent's book, or creates one).
+    customer = models.ForeignKey(
+        "activities.Customer", on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="visits"
+    )
 
     class Meta:
         verbose_name = _("visit")
