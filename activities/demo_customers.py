@@ -90,6 +90,7 @@ def seed_customers_demo(*, tenant: Tenant, rng: random.Random, today: date) -> N
         tenant=tenant, customer__isnull=True, sold_on__gte=today - timedelta(days=BOOK_DAYS - 20), sold_on__lte=today
     ).order_by("sold_on", "id"):
         sales_by_agent[record.member_id].append(record)
+    customers: list[Customer] = []
     changes: list[CustomerStageChange] = []
     quotes: list[Quote] = []
     linked_sales: list[SaleRecord] = []
@@ -100,6 +101,7 @@ def seed_customers_demo(*, tenant: Tenant, rng: random.Random, today: date) -> N
             target = rng.choices(range(len(FUNNEL)), weights=STAGE_WEIGHTS)[0]
             sale: SaleRecord | None = sales.pop() if target >= FUNNEL.index(Stage.SIGNED) and sales else None
             customer, path, dates, reasons = _entry(rng, tenant, agent, phones, today, target, sale)
+            customers.append(customer)
             for (from_stage, to_stage), day, reason in zip(
                 zip(["", *path[:-1]], path, strict=True), dates, reasons, strict=True
             ):
@@ -119,6 +121,8 @@ def seed_customers_demo(*, tenant: Tenant, rng: random.Random, today: date) -> N
             if sale is not None:
                 sale.customer = customer
                 linked_sales.append(sale)
+    # The children were built on unsaved customers: bulk_create sets their keys once these have theirs.
+    Customer.objects.bulk_create(customers, batch_size=2000)
     CustomerStageChange.objects.bulk_create(changes, batch_size=2000)
     Quote.objects.bulk_create(quotes, batch_size=2000)
     SaleRecord.objects.bulk_update(linked_sales, ["customer"], batch_size=2000)
@@ -185,7 +189,8 @@ def _entry(
     household: dict = {}
     if rng.random() < 0.5:
         household = {"income": f"{rng.randint(12, 80) * 10000}.00", "members": rng.randint(1, 5)}
-    customer = Customer.objects.create(
+    # Saved in bulk by the caller (with its stage changes and quotes).
+    customer = Customer(
         tenant=tenant,
         owner=agent,
         name=rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
@@ -252,6 +257,8 @@ def _link_visits(*, tenant: Tenant, rng: random.Random, today: date, agents: lis
         if known.phone:
             by_phone[known.phone] = known
     contacted: dict[int, date] = {}
+    added: list[Customer] = []
+    added_changes: list[CustomerStageChange] = []
     for visit in visits:
         member_id, day = visit.log.member_id, visit.log.date
         same_name = by_name.get((member_id, visit.name), [])
@@ -267,7 +274,7 @@ def _link_visits(*, tenant: Tenant, rng: random.Random, today: date, agents: lis
                 visit.phone = phones.new()
             else:
                 phones.used.add(visit.phone)
-            entry = Customer.objects.create(
+            entry = Customer(
                 tenant=tenant,
                 owner_id=member_id,
                 name=visit.name,
@@ -279,16 +286,31 @@ def _link_visits(*, tenant: Tenant, rng: random.Random, today: date, agents: lis
                 stage_changed_on=day,
                 last_contact_on=day,
             )
-            CustomerStageChange.objects.create(
-                tenant=tenant, customer=entry, to_stage=Stage.ACQUIRED, changed_on=day, changed_by_id=member_id
+            added.append(entry)
+            added_changes.append(
+                CustomerStageChange(
+                    tenant=tenant, customer=entry, to_stage=Stage.ACQUIRED, changed_on=day, changed_by_id=member_id
+                )
             )
             by_name[(member_id, entry.name)].append(entry)
             by_phone[entry.phone] = entry
         visit.customer = entry
-        contacted[entry.pk] = max(contacted.get(entry.pk, day), day)
+        if entry.pk is None:
+            entry.last_contact_on = max(entry.last_contact_on or day, day)
+        else:
+            contacted[entry.pk] = max(contacted.get(entry.pk, day), day)
+    Customer.objects.bulk_create(added, batch_size=2000)
+    CustomerStageChange.objects.bulk_create(added_changes, batch_size=2000)
     Visit.objects.bulk_update(visits, ["customer", "phone"], batch_size=2000)
-    for entry_id, day in contacted.items():
-        Customer.objects.filter(tenant=tenant, pk=entry_id, last_contact_on__lt=day).update(last_contact_on=day)
+    # Existing entries' last contact moves up to their latest visit (never back), in one bulk write.
+    raised = [
+        entry
+        for entry in Customer.objects.filter(tenant=tenant, pk__in=contacted).only("pk", "last_contact_on")
+        if entry.last_contact_on is None or entry.last_contact_on < contacted[entry.pk]
+    ]
+    for entry in raised:
+        entry.last_contact_on = contacted[entry.pk]
+    Customer.objects.bulk_update(raised, ["last_contact_on"], batch_size=2000)
     _cover_the_book(tenant=tenant, agents=agents)
 
 
