@@ -214,9 +214,18 @@ def _unit_page(
 
 
 def render_dashboard(
-    request, template: str, context: dict[str, Any], tables: dict[str, Table], figures: dict[str, dict]
+    request,
+    template: str,
+    context: dict[str, Any],
+    tables: dict[str, Table],
+    figures: dict[str, dict],
+    *,
+    form_refused: bool = False,
 ):
-    """Render a dashboard page: its tables with their Excel links (``<url name>-xlsx``), 400 on a bad filter."""
+    """Render a dashboard page: its tables with their Excel links (``<url name>-xlsx``).
+
+    400 on a bad filter, and with ``form_refused`` (a form sent came back with its errors: nothing was saved).
+    """
     export = reverse(
         f"{request.resolver_match.url_name}-xlsx", kwargs={**request.resolver_match.kwargs, "table": "TABLE"}
     )
@@ -227,7 +236,7 @@ def render_dashboard(
         exports={name: export.replace("TABLE", name) + (f"?{query}" if query else "") for name in tables},
     )
     # A filter in error still shows the dashboard (for the default), with the error by its field.
-    return render(request, template, context, status=400 if context["form"].errors else 200)
+    return render(request, template, context, status=400 if form_refused or context["form"].errors else 200)
 
 
 def run_page_form(request, form: forms.Form, action: Callable[[], Any], done: str) -> bool:
@@ -247,10 +256,7 @@ def answer_page_form(request, saved: bool, template: str, context: dict, tables:
     """After a page's form: back to the page once saved (post/redirect/get), else the page with the errors."""
     if saved:
         return redirect(request.get_full_path())
-    response = render_dashboard(request, template, context, tables, figures)
-    if request.method == "POST":
-        response.status_code = 400  # the form sent has errors: nothing was saved
-    return response
+    return render_dashboard(request, template, context, tables, figures, form_refused=request.method == "POST")
 
 
 @member_required

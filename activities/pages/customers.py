@@ -280,10 +280,9 @@ def book_page(request):
             return redirect("customer-page", customer_id=customer.pk)
     data, tables, context = _book_page(request)
     context.update(create_form=create_form, duplicate=duplicate)
-    response = render_dashboard(request, "activities/customers/book.html", context, tables, _book_figures(data))
-    if action:
-        response.status_code = 400  # the form came back with its errors: nothing was saved
-    return response
+    return render_dashboard(
+        request, "activities/customers/book.html", context, tables, _book_figures(data), form_refused=bool(action)
+    )
 
 
 @member_required

@@ -173,10 +173,9 @@ def branch_page(request, branch_id: int):
         return redirect(f"{request.path}#{action}")
     data, tables, context = _page(request, branch, people)
     context.update(page_forms=page_forms, posted=action)
-    response = render_dashboard(request, "bancassurance/branch.html", context, tables, {})
-    if request.method == "POST":
-        response.status_code = 400  # the form sent has errors: nothing was saved
-    return response
+    return render_dashboard(
+        request, "bancassurance/branch.html", context, tables, {}, form_refused=request.method == "POST"
+    )
 
 
 @member_required

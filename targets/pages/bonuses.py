@@ -180,10 +180,9 @@ def bonuses_page(request):
             messages.success(request, _("Bonus tiers saved."))
             return redirect(request.get_full_path())
     context.update(tier_form=tier_form, run_form=run_form, posted=action)
-    response = render_dashboard(request, "targets/bonuses.html", context, tables, _figures(sheet))
-    if action:
-        response.status_code = 400  # the form sent has errors: nothing was saved
-    return response
+    return render_dashboard(
+        request, "targets/bonuses.html", context, tables, _figures(sheet), form_refused=bool(action)
+    )
 
 
 def _figures(sheet) -> dict[str, dict]:

@@ -151,10 +151,7 @@ def contests_page(request):
             return redirect("contest-page", contest_id=contest.pk)
     _data, tables, context = _list_page(request)
     context["create_form"] = create_form
-    response = render_dashboard(request, "targets/contests.html", context, tables, {})
-    if action:
-        response.status_code = 400  # the form came back with its errors: nothing was saved
-    return response
+    return render_dashboard(request, "targets/contests.html", context, tables, {}, form_refused=bool(action))
 
 
 @member_required

@@ -134,9 +134,9 @@ def unit_evaluation_page(request):
     charts = {}
     if context["readable"] and (chart := content.measures_figure(evaluation)):
         charts["measures"] = chart
-    response = render_dashboard(request, "targets/unit_evaluation.html", context, tables, charts)
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = 400  # the publish form came back with its errors: nothing was published
+    response = render_dashboard(
+        request, "targets/unit_evaluation.html", context, tables, charts, form_refused=request.method == "POST"
+    )
     if not context["readable"] and response.status_code == 200:
         response.status_code = 404  # the month is not published: the page says so
     return response
